@@ -216,7 +216,7 @@ void MutationDuringIterationCheck::inspectAccess(
     llvm::ArrayRef<const Stmt *> Ancestors) {
   if (!Access.isMutation() || !Access.Op)
     return;
-  std::optional<MapRef> Target = resolveMapRef(Access.Object);
+  std::optional<MapRef> Target = Access.target();
   if (!Target || *Target != *Loop.Map)
     return;
   MutationFacts Facts =

@@ -20,8 +20,11 @@ set(MAPGUARD_CLANG_TIDY ${MAPGUARD_LLVM_BIN}/clang-tidy)
 set(MAPGUARD_RESOURCE_DIR ${LLVM_LIBRARY_DIR}/clang/${LLVM_VERSION_MAJOR})
 
 add_library(mapguard_llvm_flags INTERFACE)
-target_include_directories(mapguard_llvm_flags SYSTEM INTERFACE
-  ${LLVM_INCLUDE_DIRS} ${CLANG_INCLUDE_DIRS})
+# -idirafter, not -isystem: /usr/lib/llvm-N/include also holds libc++abi's
+# cxxabi.h (from libc++abi-N-dev), which must not shadow libstdc++'s.
+foreach(_dir IN LISTS LLVM_INCLUDE_DIRS CLANG_INCLUDE_DIRS)
+  target_compile_options(mapguard_llvm_flags INTERFACE "SHELL:-idirafter ${_dir}")
+endforeach()
 separate_arguments(_mapguard_llvm_defs NATIVE_COMMAND "${LLVM_DEFINITIONS}")
 target_compile_options(mapguard_llvm_flags INTERFACE ${_mapguard_llvm_defs})
 if(NOT LLVM_ENABLE_RTTI)

@@ -101,7 +101,7 @@ std::optional<MapLoop> explicitIteratorLoop(const Stmt *Loop, const Expr *Cond,
   Result.Loop = Loop;
   Result.Body = Body;
   Result.MapObject = Comparison->End.Object;
-  Result.Map = resolveMapRef(Comparison->End.Object);
+  Result.Map = Comparison->End.target();
   Result.Type = Comparison->End.Type;
   Result.IteratorVar = Comparison->Iterator;
   return Result;
@@ -212,7 +212,7 @@ std::optional<MapLoop> matchMapLoop(const Stmt *S, const MapTypeRegistry &Maps) 
     Result.Loop = RangeFor;
     Result.Body = RangeFor->getBody();
     Result.MapObject = Accesses.front().Object;
-    Result.Map = resolveMapRef(Result.MapObject);
+    Result.Map = Accesses.front().target();
     Result.Type = Accesses.front().Type;
     Result.ElementVar = RangeFor->getLoopVariable();
     return Result;

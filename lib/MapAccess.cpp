@@ -64,7 +64,7 @@ std::optional<Operation> operationFor(llvm::StringRef Spelling,
 
 MapAccess makeAccess(const Stmt *Site, const Expr *Object, MapTypeInfo Type,
                      llvm::StringRef Spelling, const FunctionDecl *Callee,
-                     llvm::ArrayRef<const Expr *> Args, bool CalleeIsConst) {
+                     llvm::ArrayRef<const Expr *> Args) {
   MapAccess Access;
   Access.Site = Site;
   Access.Object = Object;
@@ -75,7 +75,6 @@ MapAccess makeAccess(const Stmt *Site, const Expr *Object, MapTypeInfo Type,
     Access.Kind = operationInfo(*Access.Op).Kind;
   else
     Access.Kind = OperationKind::Read; // unknown members: assume a read
-  (void)CalleeIsConst;
   return Access;
 }
 
@@ -102,8 +101,11 @@ std::optional<MapAccess> memberCall(const CXXMemberCallExpr *Call,
   if (!Type)
     return std::nullopt;
   std::string Spelling = Method->getNameAsString();
-  return makeAccess(Call, Object, *Type, Spelling, Method, argsOf(Call),
-                    Method->isConst());
+  MapAccess Access = makeAccess(Call, Object, *Type, Spelling, Method,
+                                argsOf(Call));
+  if (const auto *Callee = dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens()))
+    Access.ObjectIsPointer = Callee->isArrow();
+  return Access;
 }
 
 std::optional<MapAccess> operatorCall(const CXXOperatorCallExpr *Call,
@@ -117,7 +119,7 @@ std::optional<MapAccess> operatorCall(const CXXOperatorCallExpr *Call,
     return std::nullopt;
   return makeAccess(Call, Object, *Type,
                     Kind == OO_Subscript ? "operator[]" : "operator=",
-                    Call->getDirectCallee(), argsOf(Call, 1), false);
+                    Call->getDirectCallee(), argsOf(Call, 1));
 }
 
 /// `std::swap(a, b)`, `swap(a, b)` found by ADL, `std::erase_if(m, pred)`.
@@ -133,12 +135,12 @@ llvm::SmallVector<MapAccess, 1> freeCall(const CallExpr *Call,
       if (std::optional<MapTypeInfo> Type =
               Maps.classify(Call->getArg(I)->getType()))
         Result.push_back(makeAccess(Call, Call->getArg(I), *Type, "swap",
-                                    nullptr, {Call->getArg(1 - I)}, false));
+                                    nullptr, {Call->getArg(1 - I)}));
   } else if (Name == "erase_if" && Call->getNumArgs() == 2) {
     if (std::optional<MapTypeInfo> Type =
             Maps.classify(Call->getArg(0)->getType())) {
-      MapAccess Access = makeAccess(Call, Call->getArg(0), *Type, "erase",
-                                    nullptr, {}, false);
+      MapAccess Access =
+          makeAccess(Call, Call->getArg(0), *Type, "erase", nullptr, {});
       Access.Op = Operation::EraseRange;
       Access.Args = {Call->getArg(1)};
       Result.push_back(Access);
@@ -180,11 +182,17 @@ std::optional<MapAccess> dependentMemberCall(const CallExpr *Call,
   std::optional<MapTypeInfo> Type = Maps.classifyThroughIndirection(BaseType);
   if (!Type)
     return std::nullopt;
-  return makeAccess(Call, Object, *Type, Spelling, nullptr, argsOf(Call),
-                    false);
+  MapAccess Access = makeAccess(Call, Object, *Type, Spelling, nullptr,
+                                argsOf(Call));
+  Access.ObjectIsPointer = IsArrow;
+  return Access;
 }
 
 } // namespace
+
+std::optional<MapRef> MapAccess::target() const {
+  return ObjectIsPointer ? resolvePointeeMapRef(Object) : resolveMapRef(Object);
+}
 
 llvm::StringRef MapAccess::spelling() const {
   if (Op)

@@ -11,6 +11,7 @@
 #define MAPGUARD_LIB_MAPACCESS_H
 
 #include "ContainerSemantics.h"
+#include "MapIdentity.h"
 #include "MapTypes.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -26,8 +27,10 @@ namespace mapguard::analysis {
 struct MapAccess {
   /// The expression (or range-for statement) performing the operation.
   const clang::Stmt *Site = nullptr;
-  /// The map object operated on, as written.
+  /// The map object operated on, as written; a pointer to it when
+  /// ObjectIsPointer (`p->erase(k)`, `sp->clear()`).
   const clang::Expr *Object = nullptr;
+  bool ObjectIsPointer = false;
   /// The operation, when the table knows it (unknown const members are reads
   /// without an operation).
   std::optional<Operation> Op;
@@ -37,6 +40,8 @@ struct MapAccess {
   llvm::SmallVector<const clang::Expr *, 2> Args;
 
   bool isMutation() const { return Kind == OperationKind::Mutate; }
+  /// The map object this access operates on, when it is a named one.
+  std::optional<MapRef> target() const;
   /// The operation's name as written in C++ (`erase`, `operator[]`).
   llvm::StringRef spelling() const;
 };

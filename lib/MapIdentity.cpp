@@ -39,12 +39,6 @@ const Expr *aliasInitializer(const VarDecl *Var) {
   return nullptr;
 }
 
-bool isSmartPointerDeref(const CXXOperatorCallExpr *Call) {
-  if (Call->getOperator() != OO_Star && Call->getOperator() != OO_Arrow)
-    return false;
-  return Call->getNumArgs() == 1;
-}
-
 class Resolver {
 public:
   std::optional<MapRef> object(const Expr *E, unsigned Depth) {
@@ -60,7 +54,7 @@ public:
       if (Unary->getOpcode() == UO_Deref)
         return pointee(Unary->getSubExpr(), Depth);
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
-      if (isSmartPointerDeref(Op))
+      if (Op->getOperator() == OO_Star && Op->getNumArgs() == 1)
         return pointee(Op->getArg(0), Depth);
     return std::nullopt;
   }
@@ -81,6 +75,10 @@ public:
     }
     if (isa<CXXThisExpr>(E))
       return std::nullopt; // `*this` is never a map we track.
+    // `sp.operator->()` is a raw pointer to what the smart pointer owns.
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+      if (Op->getOperator() == OO_Arrow && Op->getNumArgs() == 1)
+        return pointee(Op->getArg(0), Depth);
     std::optional<MapRef> Pointer = object(E, Depth);
     if (Pointer)
       ++Pointer->Derefs;
@@ -149,6 +147,10 @@ std::string MapRef::name() const {
 
 std::optional<MapRef> resolveMapRef(const Expr *E) {
   return Resolver().object(E, 0);
+}
+
+std::optional<MapRef> resolvePointeeMapRef(const Expr *Pointer) {
+  return Resolver().pointee(Pointer, 0);
 }
 
 } // namespace mapguard::analysis

@@ -56,6 +56,10 @@ struct MapRef {
 /// not a named one (a function's result, an element of an array, ...).
 std::optional<MapRef> resolveMapRef(const clang::Expr *E);
 
+/// Resolves the map object that the pointer (or smart pointer) expression
+/// \p Pointer points to.
+std::optional<MapRef> resolvePointeeMapRef(const clang::Expr *Pointer);
+
 } // namespace mapguard::analysis
 
 #endif // MAPGUARD_LIB_MAPIDENTITY_H

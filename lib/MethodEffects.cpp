@@ -80,7 +80,7 @@ std::vector<MemberMutation> MethodEffects::compute(const CXXMethodDecl *Method,
                                    llvm::ArrayRef<const Stmt *> Ancestors) {
     if (!Access.isMutation() || !Access.Op)
       return;
-    std::optional<MapRef> Ref = resolveMapRef(Access.Object);
+    std::optional<MapRef> Ref = Access.target();
     if (!Ref || Ref->Owner != MapOwner::Member || !Ref->Path.empty() ||
         Ref->Derefs != 0)
       return;
