@@ -298,6 +298,13 @@ bool resultReseatsIterator(llvm::ArrayRef<const Stmt *> Ancestors,
             ExprWithCleanups, ParenExpr, CXXConstructExpr,
             CXXFunctionalCastExpr>(Parent))
       continue;
+    // `it = keep ? std::next(it) : m.erase(it)`: a branch's value is the
+    // result, the condition's is not.
+    if (const auto *Conditional = dyn_cast<AbstractConditionalOperator>(Parent)) {
+      if (Conditional->getCond() == Ancestors[I])
+        return false;
+      continue;
+    }
     return isIteratorAssignment(Parent, Loop);
   }
   return false;

@@ -6,8 +6,9 @@ Usage (from lit):
 
 Options:
   -std=<std>               e.g. c++17, or c++17-or-later (reruns per standard)
-  -check-suffix=A / -check-suffixes=A,B   use CHECK-MESSAGES-A, CHECK-NOTES-A...
-                           (an empty item keeps the unsuffixed prefix)
+  -check-suffix=A / -check-suffixes=A,B   check CHECK-MESSAGES-A and
+                           CHECK-MESSAGES-B (likewise NOTES, FIXES) in this
+                           run; an empty item keeps the unsuffixed prefix
   -expect-clang-tidy-error clang-tidy is expected to fail
 
 Expectations in the test file:
@@ -16,7 +17,7 @@ Expectations in the test file:
       other warning or error is a failure.
   // CHECK-NOTES: ...   like CHECK-MESSAGES, but every note must be written out too.
   // CHECK-FIXES: ...   lines of the file after clang-tidy applied the fixes.
-A file with no expectation for a suffix must produce no warning at all.
+A run with no expectation for its prefixes must produce no warning at all.
 
 The expectation comments are blanked (keeping '//' so line numbers hold) in
 a copy that clang-tidy runs on with -fix; tests compile against the real
@@ -61,29 +62,36 @@ def run(cmd, **kwargs):
 
 
 class Prefixes:
-    def __init__(self, text, suffix):
-        tail = "-" + suffix if suffix else ""
-        self.messages = "CHECK-MESSAGES" + tail
-        self.notes = "CHECK-NOTES" + tail
-        self.fixes = "CHECK-FIXES" + tail
+    """The FileCheck prefixes of one run: one per suffix, used together."""
 
+    def __init__(self, text, suffixes):
         def has(prefix):
             return re.search(r"\b" + re.escape(prefix) + r"(-NOT|-NEXT|-SAME|-DAG)?:",
                              text) is not None
 
-        self.has_messages = has(self.messages)
-        self.has_notes = has(self.notes)
-        self.has_fixes = has(self.fixes)
-        if self.has_messages and self.has_notes:
-            sys.exit("%s and %s cannot be used together" % (self.messages, self.notes))
+        self.messages, self.notes, self.fixes = [], [], []
+        for suffix in suffixes:
+            tail = "-" + suffix if suffix else ""
+            messages, notes, fixes = ("CHECK-MESSAGES" + tail, "CHECK-NOTES" + tail,
+                                      "CHECK-FIXES" + tail)
+            if has(messages) and has(notes):
+                sys.exit("%s and %s cannot be used together" % (messages, notes))
+            if has(messages):
+                self.messages.append(messages)
+            if has(notes):
+                self.notes.append(notes)
+            if has(fixes):
+                self.fixes.append(fixes)
+        if self.messages and self.notes:
+            sys.exit("mixing CHECK-MESSAGES and CHECK-NOTES across suffixes is not supported")
 
 
 def blank_expectations(text):
     return re.sub(r"//\s*CHECK-[A-Z0-9-]*:.*$", "//", text, flags=re.M)
 
 
-def filecheck(filecheck_bin, check_file, input_text, prefix, extra):
-    cmd = [filecheck_bin, check_file, "--check-prefix=" + prefix,
+def filecheck(filecheck_bin, check_file, input_text, prefixes, extra):
+    cmd = [filecheck_bin, check_file, "--check-prefixes=" + ",".join(prefixes),
            "--dump-input=fail"] + extra
     result = subprocess.run(cmd, input=input_text, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, universal_newlines=True)
@@ -94,10 +102,10 @@ def filecheck(filecheck_bin, check_file, input_text, prefix, extra):
     return True
 
 
-def run_once(opts, std, suffix, text, tidy_args, clang_args):
-    prefixes = Prefixes(text, suffix)
+def run_once(opts, std, suffixes, text, tidy_args, clang_args):
+    prefixes = Prefixes(text, suffixes)
     ext = os.path.splitext(opts.input)[1] or ".cpp"
-    tag = (suffix or "base") + "-" + std.replace("+", "x")
+    tag = ("-".join(s or "base" for s in suffixes)) + "-" + std.replace("+", "x")
     temp = "%s.%s%s" % (opts.temp, tag, ext)
     os.makedirs(os.path.dirname(os.path.abspath(temp)), exist_ok=True)
     with open(temp, "w") as f:
@@ -123,20 +131,20 @@ def run_once(opts, std, suffix, text, tidy_args, clang_args):
         return False
 
     ok = True
-    if prefixes.has_notes:
+    if prefixes.notes:
         filtered = "\n".join(l for l in output.splitlines()
                              if "FIX-IT applied suggested code changes" not in l)
         ok &= filecheck(opts.filecheck, opts.input, filtered, prefixes.notes,
                         ["-implicit-check-not={{note|warning|error}}:"])
-    elif prefixes.has_messages:
+    elif prefixes.messages:
         ok &= filecheck(opts.filecheck, opts.input, output, prefixes.messages,
                         ["-implicit-check-not={{warning|error}}:"])
     elif not opts.expect_error:
         if re.search(r"\b(warning|error):", output):
-            print("expected no warning (no %s in the file)" % prefixes.messages)
+            print("expected no warning (no CHECK-MESSAGES for suffixes %s)" % suffixes)
             ok = False
 
-    if prefixes.has_fixes:
+    if prefixes.fixes:
         with open(temp) as f:
             fixed = f.read()
         ok &= filecheck(opts.filecheck, opts.input, fixed, prefixes.fixes,
@@ -177,8 +185,7 @@ def main():
 
     ok = True
     for std in expand_std(opts.std):
-        for suffix in suffixes:
-            ok &= run_once(opts, std, suffix, text, tidy_args, clang_args)
+        ok &= run_once(opts, std, suffixes, text, tidy_args, clang_args)
     return 0 if ok else 1
 
 
