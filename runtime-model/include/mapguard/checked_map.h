@@ -64,6 +64,12 @@
 #endif
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define MAPGUARD_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define MAPGUARD_UNLIKELY(x) (x)
+#endif
+
 namespace mapguard {
 
 // Where something happened in the source, captured by default arguments at
@@ -227,10 +233,36 @@ class checked_map {
     }
   }();
 
-  static constexpr invalidates invalidation_of(operation op) {
+  template <class M, class = void>
+  struct has_try_emplace : std::false_type {};
+  template <class M>
+  struct has_try_emplace<M, std::void_t<decltype(std::declval<M&>().try_emplace(
+                                std::declval<const typename M::key_type&>()))>>
+      : std::true_type {};
+  // Maps with try_emplace (std::map, std::unordered_map, ...) have unique keys.
+  static constexpr bool kUniqueKeys = has_try_emplace<Map>::value;
+
+  static constexpr invalidates compute_invalidation(operation op) {
     if (Mode == check_mode::strict) return invalidates::All;
     const std::optional<semantics_row> row = semantics_of(kFamily, op);
     return row ? row->invalidated : invalidates::All;
+  }
+
+  // The table's answers for this map, computed at compile time: a mutation
+  // must not scan the table at run time.
+  struct invalidation_table {
+    invalidates by_op[std::size(kOperations)];
+  };
+  static constexpr invalidation_table kInvalidation = [] {
+    invalidation_table t{};
+    for (std::size_t i = 0; i < std::size(kOperations); ++i) {
+      t.by_op[i] = compute_invalidation(static_cast<operation>(i));
+    }
+    return t;
+  }();
+
+  static constexpr invalidates invalidation_of(operation op) {
+    return kInvalidation.by_op[static_cast<std::size_t>(op)];
   }
 
   // Per-iterator bookkeeping, compared against the map's on each step.
@@ -241,6 +273,20 @@ class checked_map {
     std::uint64_t full = 0;      // full-invalidation count seen
     source_site site;
   };
+
+  struct step_result {
+    cursor cur;
+    bool ok;
+  };
+
+  // Out of line: the common case never calls it.
+#if defined(__GNUC__) || defined(__clang__)
+  __attribute__((noinline, cold))
+#endif
+  static step_result slow_step(cursor c, const void* current) {
+    const bool ok = c.owner->check_step(c, current);
+    return {c, ok};
+  }
 
  public:
   template <bool Const>
@@ -266,12 +312,18 @@ class checked_map {
     pointer operator->() const { return &*it_; }
 
     basic_iterator& operator++() {
-      // The fast path: one relaxed load and a compare.
-      if (cur_.owner != nullptr &&
-          cur_.owner->state_.load(std::memory_order_acquire) != cur_.state &&
-          !cur_.owner->check_step(cur_, &*it_)) {
-        it_ = end_of(*cur_.owner);
-        return *this;
+      // The fast path: one load and a compare. The slow path gets and returns
+      // the cursor by value, so this iterator's address never escapes and the
+      // compiler keeps it in registers across the loop.
+      // (Incrementing a default-constructed iterator is undefined, as for the
+      // wrapped map's, so the owner is not tested for null.)
+      if (MAPGUARD_UNLIKELY(cur_.owner->state_.load(std::memory_order_relaxed) != cur_.state)) {
+        const step_result r = checked_map::slow_step(cur_, &*it_);
+        cur_ = r.cur;
+        if (!r.ok) {
+          it_ = end_of(*cur_.owner);
+          return *this;
+        }
       }
       ++it_;
       return *this;
@@ -284,11 +336,14 @@ class checked_map {
     template <class B = base,
               class = decltype(--std::declval<B&>())>
     basic_iterator& operator--() {
-      if (cur_.owner != nullptr &&
-          cur_.owner->state_.load(std::memory_order_acquire) != cur_.state &&
-          !cur_.owner->check_step(cur_, it_ == end_of(*cur_.owner) ? nullptr : &*it_)) {
-        it_ = end_of(*cur_.owner);
-        return *this;
+      if (MAPGUARD_UNLIKELY(cur_.owner->state_.load(std::memory_order_relaxed) != cur_.state)) {
+        const step_result r =
+            checked_map::slow_step(cur_, it_ == end_of(*cur_.owner) ? nullptr : &*it_);
+        cur_ = r.cur;
+        if (!r.ok) {
+          it_ = end_of(*cur_.owner);
+          return *this;
+        }
       }
       --it_;
       return *this;
@@ -508,6 +563,15 @@ class checked_map {
 
   size_type erase(const key_type& k) {
     write_scope w(*this, operation::EraseKey);
+    if constexpr (kUniqueKeys) {
+      // find + erase(iterator) is as cheap as erase(key) and yields the
+      // element's address for the ring.
+      auto it = m_.find(k);
+      if (it == m_.end()) return 0;
+      note_erased(&*it);
+      m_.erase(it);
+      return 1;
+    }
     auto range = m_.equal_range(k);
     size_type n = 0;
     for (auto it = range.first; it != range.second; ++it, ++n) note_erased(&*it);
