@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MutationDuringIterationCheck.h"
+#include "SubscriptInsertionCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "llvm/Config/llvm-config.h"
 #if LLVM_VERSION_MAJOR < 22
@@ -18,6 +19,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<MutationDuringIterationCheck>(
         "mapguard-mutation-during-iteration");
+    CheckFactories.registerCheck<SubscriptInsertionCheck>(
+        "mapguard-subscript-insertion");
   }
 };
 
