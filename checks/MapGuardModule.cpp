@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "EscapingAllocationCheck.h"
 #include "MutationDuringIterationCheck.h"
 #include "SubscriptInsertionCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -17,6 +18,8 @@ namespace clang::tidy::mapguard {
 class MapGuardModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<EscapingAllocationCheck>(
+        "mapguard-escaping-allocation");
     CheckFactories.registerCheck<MutationDuringIterationCheck>(
         "mapguard-mutation-during-iteration");
     CheckFactories.registerCheck<SubscriptInsertionCheck>(
