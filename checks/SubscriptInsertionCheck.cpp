@@ -386,19 +386,29 @@ void SubscriptInsertionCheck::report(const Candidate &C,
     std::string Map = sourceText(C.Access.Object, Ctx);
     std::string Key = sourceText(C.Access.Args.front(), Ctx);
     if (!Map.empty() && !Key.empty()) {
-      llvm::StringRef Test = Ctx.getLangOpts().CPlusPlus20 ? "contains" : "count";
-      std::string Text = Map + "." + Test.str() + "(" + Key + ") ? " + Map +
+      // count() exists in every standard and for every standard map.
+      std::string Text = Map + ".count(" + Key + ") ? " + Map +
                          ".at(" + Key + ") : " + Default.str();
       // The conditional operator binds loosely: parenthesise it unless it
-      // is a whole initializer, return value or argument.
+      // stands alone (an initializer, a return value, a condition), is an
+      // argument, or is the operand of a named cast.
       const Stmt *Context = nullptr;
       for (size_t I = C.Chain.size(); I-- > 1;)
         if (C.Chain[I] == Read) {
-          Context = C.Chain[I - 1];
+          for (size_t J = I; J-- > 0;) {
+            if (isa<ImplicitCastExpr, ExprWithCleanups, ParenExpr,
+                    MaterializeTemporaryExpr>(C.Chain[J]))
+              continue;
+            Context = C.Chain[J];
+            break;
+          }
           break;
         }
-      if (!isa_and_nonnull<DeclStmt, ReturnStmt, CallExpr, CXXConstructExpr>(
-              Context))
+      bool StandsAlone =
+          Context && (!isa<Expr>(Context) || isa<CXXNamedCastExpr>(Context) ||
+                      (isa<CallExpr, CXXConstructExpr>(Context) &&
+                       !isa<CXXOperatorCallExpr>(Context)));
+      if (!StandsAlone)
         Text = "(" + Text + ")";
       Fix = Text;
     }
