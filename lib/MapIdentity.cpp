@@ -75,6 +75,13 @@ public:
     }
     if (isa<CXXThisExpr>(E))
       return std::nullopt; // `*this` is never a map we track.
+    // `static_cast<Map *>(arg)` with `void *arg` (a thread's argument)
+    // points to what `arg` points to.
+    if (const auto *Cast = dyn_cast<ExplicitCastExpr>(E)) {
+      const Expr *Source = Cast->getSubExpr()->IgnoreParenImpCasts();
+      if (Source->getType()->isVoidPointerType())
+        return pointee(Source, Depth + 1);
+    }
     // `sp.operator->()` is a raw pointer to what the smart pointer owns.
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
       if (Op->getOperator() == OO_Arrow && Op->getNumArgs() == 1)
