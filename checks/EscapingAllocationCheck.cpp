@@ -61,10 +61,10 @@ std::string whereOf(const MapEscape &E) {
            Name + ", which " + (E.IntoContainer ? "are" : "is") +
            " not joined before " + Map + " goes out of scope";
   case EscapeTarget::Task:
-    return "by a task handed to '" + E.EntryName +
+    return "as a task handed to '" + E.EntryName +
            "', which may run after " + Map + " goes out of scope";
   case EscapeTarget::UnwaitedFuture:
-    return "by 'std::async' whose future " +
+    return "with 'std::async' whose future " +
            (E.TargetName.empty() ? std::string() : Name + " ") +
            "is not waited for before " + Map + " goes out of scope";
   case EscapeTarget::Member:

@@ -247,11 +247,22 @@ private:
       // A local pointer to a local map, read as a value.
       bool IsPointer = false;
       const LocalMap *M = aliasedMap(Var, IsPointer);
-      if (M && IsPointer && Chain.size() >= 2)
-        if (const auto *Cast = dyn_cast<ImplicitCastExpr>(Chain[Chain.size() - 2]))
-          if (Cast->getCastKind() == CK_LValueToRValue)
-            follow(Chain.drop_back(), {M, EscapeHandle::Address, Ref->getBeginLoc(),
-                                       false});
+      if (!M || !IsPointer)
+        return;
+      // Read as a value: lvalue-to-rvalue, after the xvalue cast that
+      // C++23's implicit move adds to `return p;`.
+      for (size_t I = Chain.size() - 1; I-- > 0;) {
+        const auto *Cast = dyn_cast<ImplicitCastExpr>(Chain[I]);
+        if (!Cast)
+          return;
+        if (Cast->getCastKind() == CK_LValueToRValue) {
+          follow(Chain.take_front(I + 1),
+                 {M, EscapeHandle::Address, Ref->getBeginLoc(), false});
+          return;
+        }
+        if (Cast->getCastKind() != CK_NoOp)
+          return;
+      }
     }
   }
 
