@@ -300,9 +300,10 @@ private:
       }
       auto Local = Locals.find(Var);
       if (Local != Locals.end()) {
+        // Clang follows explicit and implicit by-reference captures of a
+        // lambda returned as it is.
         if (ByRef)
-          Add(&Local->second, EscapeHandle::CapturedByReference, Loc,
-              Capture.isExplicit());
+          Add(&Local->second, EscapeHandle::CapturedByReference, Loc, true);
         continue;
       }
       bool IsPointer = false;
@@ -312,7 +313,7 @@ private:
       if (IsPointer)
         Add(M, EscapeHandle::CapturedPointer, Loc, false);
       else if (ByRef)
-        Add(M, EscapeHandle::CapturedByReference, Loc, Capture.isExplicit());
+        Add(M, EscapeHandle::CapturedByReference, Loc, true);
     }
     for (const Escaping &E : Captured)
       follow(Chain, E);
