@@ -8,9 +8,9 @@
 //   lookup/N          100% find of present keys, N entries        -> ns per find
 //   read_mostly       90% find, 5% insert, 5% erase, 1e5 entries  -> ops/s
 //   with_iteration    90% find, 4.5% insert, 4.5% erase, 1% full iteration
-//                     (an iteration counts as one op), 1e5 entries -> ops/s,
-//                     and the p99 latency of writes that start while the other
-//                     thread iterates
+//                     (an iteration counts as one op), 1e5 entries -> ops/s
+//   writer_during_iteration  thread 0 iterates back to back, thread 1 writes
+//                     -> p99 write latency, iterations/s
 //   iterate/N         one thread, full iteration, quiescent        -> ns/element
 //
 // Peers: tbb::concurrent_hash_map (native; and behind an external
@@ -22,6 +22,8 @@
 // with_iteration workload.
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -272,14 +274,17 @@ struct workload {
   unsigned find_permille;     // the rest is split between insert and erase...
   unsigned iterate_permille;  // ...except this share of full iterations
   int threads;
+  // Thread 0 only iterates (back to back), the others only write: the
+  // clean measure of how long an iteration makes writers wait.
+  bool dedicated_roles = false;
 };
 
 struct trial_result {
   double ops_per_s = 0;
   double ns_per_op = 0;           // per thread: elapsed / ops
-  double p99_write_during_us = 0;  // writes that began while another thread iterated
   double p99_write_all_us = 0;
   double iterate_ns_per_element = 0;
+  double iterations_per_s = 0;
 };
 
 double p99(std::vector<float>& v) {
@@ -292,17 +297,21 @@ double p99(std::vector<float>& v) {
 template <class Impl>
 trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 seed) {
   std::atomic<bool> go{false}, stop{false};
-  std::atomic<int> ready{0}, iterating{0};
+  std::atomic<int> ready{0};
+  // Every thread must have done some work before the trial may end: on a
+  // loaded machine a thread can miss a whole short trial.
+  const double min_ops = mapguard_bench::brief() ? 200 : 2000;
+  std::vector<std::atomic<double>> progress(static_cast<std::size_t>(w.threads));
+  for (auto& p : progress) p.store(0);
   struct per_thread {
-    double ops = 0, elapsed_ns = 0, iterate_ns = 0, iterated_elements = 0;
-    std::vector<float> write_during_us, write_all_us;
+    double ops = 0, elapsed_ns = 0, iterate_ns = 0, iterated_elements = 0, iterations = 0;
+    std::vector<float> write_all_us;
   };
   std::vector<per_thread> results(static_cast<std::size_t>(w.threads));
   const unsigned write_permille = 1000 - w.find_permille - w.iterate_permille;
   auto body = [&](int t) {
     per_thread& r = results[static_cast<std::size_t>(t)];
     r.write_all_us.reserve(1 << 16);
-    r.write_during_us.reserve(1 << 16);
     mapguard_bench::rng rng(seed * 131 + static_cast<u64>(t));
     u64 sink = 0;
     ready.fetch_add(1);
@@ -312,13 +321,13 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
     double ops = 0;
     while (!stop.load(std::memory_order_relaxed)) {
       for (int batch = 0; batch < 64; ++batch) {
-        const u64 dice = rng.below(1000);
+        u64 dice = rng.below(1000);
+        if (w.dedicated_roles) dice = t == 0 ? 999 : w.find_permille + (dice & 1);
         const u64 k = key_of(rng.below(w.key_space));
         if (dice < w.find_permille) {
           u64 v;
           if (impl.find(k, v)) sink += v;
         } else if (dice < w.find_permille + write_permille) {
-          const bool during = iterating.load(std::memory_order_relaxed) > 0;
           const double t0 = now_ns();
           if (dice & 1) {
             impl.insert(k, k);
@@ -327,22 +336,21 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
           }
           const auto us = static_cast<float>((now_ns() - t0) / 1e3);
           r.write_all_us.push_back(us);
-          if (during) r.write_during_us.push_back(us);
         } else {
-          iterating.fetch_add(1);
           const double t0 = now_ns();
           u64 n = 0;
           impl.iterate([&](u64 key, u64 value) {
-            sink += key ^ value;
             ++n;
+            sink += key ^ value;
           });
           r.iterate_ns += now_ns() - t0;
           r.iterated_elements += static_cast<double>(n);
-          iterating.fetch_sub(1);
+          r.iterations += 1;
           break;  // re-check the clock after a long operation
         }
         ops += 1;
       }
+      progress[static_cast<std::size_t>(t)].store(ops, std::memory_order_relaxed);
     }
     r.elapsed_ns = now_ns() - start;
     r.ops = ops;
@@ -353,26 +361,36 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
   while (ready.load() != w.threads) std::this_thread::yield();
   go.store(true, std::memory_order_release);
   std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(duration_ms));
+  // ...but not forever: a reader-preferring lock can starve a writer (or an
+  // exclusive iteration) for as long as the other thread keeps it busy. The
+  // starved operation still completes after `stop` and records its latency.
+  const double give_up = now_ns() + 3 * duration_ms * 1e6;
+  for (std::size_t i = 0; i < progress.size(); ++i) {
+    const double need = (w.dedicated_roles && i == 0) ? 3 : min_ops;  // 3 full iterations
+    while (progress[i].load(std::memory_order_relaxed) < need && now_ns() < give_up) {
+      std::this_thread::yield();
+    }
+  }
   stop.store(true);
   for (auto& th : threads) th.join();
 
   trial_result out;
-  std::vector<float> during, all;
-  double ops = 0, max_elapsed = 0, ns_per_op = 0, it_ns = 0, it_el = 0;
+  std::vector<float> all;
+  double ops = 0, max_elapsed = 0, ns_per_op = 0, it_ns = 0, it_el = 0, iterations = 0;
   for (per_thread& r : results) {
     ops += r.ops;
     max_elapsed = std::max(max_elapsed, r.elapsed_ns);
     ns_per_op += r.ops > 0 ? r.elapsed_ns / r.ops : 0;
     it_ns += r.iterate_ns;
     it_el += r.iterated_elements;
-    during.insert(during.end(), r.write_during_us.begin(), r.write_during_us.end());
+    iterations += r.iterations;
     all.insert(all.end(), r.write_all_us.begin(), r.write_all_us.end());
   }
   out.ops_per_s = ops / (max_elapsed / 1e9);
   out.ns_per_op = ns_per_op / static_cast<double>(results.size());
-  out.p99_write_during_us = p99(during);
   out.p99_write_all_us = p99(all);
   out.iterate_ns_per_element = it_el > 0 ? it_ns / it_el : 0;
+  out.iterations_per_s = iterations / (max_elapsed / 1e9);
   return out;
 }
 
@@ -462,9 +480,9 @@ void run_rounds(benchmark::State& state, const workload& w, bool need_safe_itera
         state.counters[c.id + "/mops"] = r.ops_per_s / 1e6;
       }
       if (w.iterate_permille > 0) {
-        state.counters[c.id + "/p99_write_during_iteration_us"] = r.p99_write_during_us;
         state.counters[c.id + "/p99_write_us"] = r.p99_write_all_us;
         state.counters[c.id + "/iterate_ns_per_element"] = r.iterate_ns_per_element;
+        state.counters[c.id + "/iterations_per_s"] = r.iterations_per_s;
       }
     }
     state.SetIterationTime((now_ns() - t0) / 1e9);
@@ -486,6 +504,18 @@ void BM_ReadMostly(benchmark::State& state) {
 void BM_WithIteration(benchmark::State& state) {
   const std::size_t n = scaled(100000);
   run_rounds(state, workload{n, 2 * n, 900, 10, 2}, true, n, true);
+}
+
+// Writer latency while another thread iterates: thread 0 iterates back to
+// back, thread 1 inserts and erases. Reported: the p99 latency of all the
+// writes (the other thread is iterating nearly all the time) and how many
+// iterations thread 0 completed: a lock that lets the writer through by
+// starving the iteration shows up there instead.
+void BM_WriterDuringIteration(benchmark::State& state) {
+  const std::size_t n = scaled(100000);
+  workload w{n, 2 * n, 0, 1, 2};
+  w.dedicated_roles = true;
+  run_rounds(state, w, true, n, true);
 }
 
 void BM_Iterate(benchmark::State& state) {
@@ -516,6 +546,9 @@ int main(int argc, char** argv) {
       ->Iterations(1)
       ->UseManualTime();
   benchmark::RegisterBenchmark("concurrent_map/with_iteration", BM_WithIteration)
+      ->Iterations(1)
+      ->UseManualTime();
+  benchmark::RegisterBenchmark("concurrent_map/writer_during_iteration", BM_WriterDuringIteration)
       ->Iterations(1)
       ->UseManualTime();
   benchmark::RegisterBenchmark("concurrent_map/iterate", BM_Iterate)

@@ -108,6 +108,8 @@ class concurrent_map {
                 "while writers may change them; that is only defined for "
                 "trivially copyable types. Use a std::unordered_map behind a "
                 "std::shared_mutex with mapguard::snapshot for other types.");
+  static_assert(std::is_default_constructible_v<K> && std::is_default_constructible_v<V>,
+                "mapguard::concurrent_map materializes copies of keys and values");
 
  public:
   using key_type = K;
@@ -154,6 +156,7 @@ class concurrent_map {
   // Copies the value of `key` into `out` and returns true, or returns false.
   bool find(const K& key, V& out) const {
     const std::uint64_t h = hash_of(key);
+    const std::uint8_t c = ctrl_of(h);
     const shard& s = shard_for(h);
     detail::backoff b;
     for (;;) {
@@ -167,12 +170,11 @@ class concurrent_map {
       bool found = false;
       std::size_t i = home(h, t);
       for (std::size_t probes = 0; probes <= t->mask; ++probes, i = (i + 1) & t->mask) {
-        const slot& sl = t->slots[i];
-        const std::uint64_t tag = sl.w[0].load(std::memory_order_relaxed);
-        if (tag == 0) break;
-        if (tag == tag_of(h) && eq_(load_key(sl), key)) {
+        const std::uint8_t ci = t->ctrl[i].load(std::memory_order_relaxed);
+        if (ci == 0) break;
+        if (ci == c && eq_(load_key(t->slots[i]), key)) {
           for (std::size_t w = 0; w < kValueWords; ++w) {
-            words[w] = sl.w[1 + kKeyWords + w].load(std::memory_order_relaxed);
+            words[w] = t->slots[i].w[kKeyWords + w].load(std::memory_order_relaxed);
           }
           found = true;
           break;
@@ -209,14 +211,15 @@ class concurrent_map {
   // Erases key. Returns whether it was present.
   bool erase(const K& key) {
     const std::uint64_t h = hash_of(key);
+    const std::uint8_t c = ctrl_of(h);
     shard& s = shard_for(h);
     std::lock_guard<std::mutex> lock(s.write_mu);
     table* t = s.tab.load(std::memory_order_relaxed);
     std::size_t i = home(h, t);
     for (;;) {
-      const std::uint64_t tag = t->slots[i].w[0].load(std::memory_order_relaxed);
-      if (tag == 0) return false;
-      if (tag == tag_of(h) && eq_(load_key(t->slots[i]), key)) break;
+      const std::uint8_t ci = t->ctrl[i].load(std::memory_order_relaxed);
+      if (ci == 0) return false;
+      if (ci == c && eq_(load_key(t->slots[i]), key)) break;
       i = (i + 1) & t->mask;
     }
     const std::uint64_t seq = begin_write(s);
@@ -225,15 +228,14 @@ class concurrent_map {
     std::size_t j = i;
     for (;;) {
       j = (j + 1) & t->mask;
-      const std::uint64_t tag = t->slots[j].w[0].load(std::memory_order_relaxed);
-      if (tag == 0) break;
-      const std::size_t k = home(tag, t);
+      if (t->ctrl[j].load(std::memory_order_relaxed) == 0) break;
+      const std::size_t k = home(hash_of(load_key(t->slots[j])), t);
       const bool stays = (i <= j) ? (i < k && k <= j) : (i < k || k <= j);
       if (stays) continue;
-      copy_slot(t->slots[j], t->slots[i]);
+      move_slot(*t, j, i);
       i = j;
     }
-    t->slots[i].w[0].store(0, std::memory_order_relaxed);
+    t->ctrl[i].store(0, std::memory_order_relaxed);
     end_write(s, seq);
     --s.size;
     s.published_size.store(s.size, std::memory_order_relaxed);
@@ -247,9 +249,7 @@ class concurrent_map {
       std::lock_guard<std::mutex> lock(s.write_mu);
       table* t = s.tab.load(std::memory_order_relaxed);
       const std::uint64_t seq = begin_write(s);
-      for (std::size_t i = 0; i <= t->mask; ++i) {
-        t->slots[i].w[0].store(0, std::memory_order_relaxed);
-      }
+      for (std::size_t i = 0; i <= t->mask; ++i) t->ctrl[i].store(0, std::memory_order_relaxed);
       end_write(s, seq);
       s.size = 0;
       s.published_size.store(0, std::memory_order_relaxed);
@@ -272,24 +272,41 @@ class concurrent_map {
   // above. f runs with no lock held and may call any member of this map.
   template <class F>
   void for_each(F&& f) const {
-    std::vector<value_type> buffer;
+    shard_buffer buffer;
     for (std::size_t n = 0; n < shard_count_; ++n) {
       copy_shard(n, buffer);
-      for (const value_type& kv : buffer) f(kv.first, kv.second);
+      const value_type* kv = buffer.data.get();
+      for (std::size_t i = 0; i < buffer.size; ++i) f(kv[i].first, kv[i].second);
     }
   }
 
   // A copy of every element (same guarantee as for_each).
   std::vector<value_type> snapshot() const {
-    std::vector<value_type> out, buffer;
+    std::vector<value_type> out;
     out.reserve(size() + size() / 16);
+    shard_buffer buffer;
     for (std::size_t n = 0; n < shard_count_; ++n) {
       copy_shard(n, buffer);
-      out.insert(out.end(), buffer.begin(), buffer.end());
+      out.insert(out.end(), buffer.data.get(), buffer.data.get() + buffer.size);
     }
     return out;
   }
 
+ private:
+  // Copies of one shard. Grown, never shrunk, so that iterating a map costs
+  // one allocation per iteration, not one per shard.
+  struct shard_buffer {
+    std::unique_ptr<value_type[]> data;
+    std::size_t capacity = 0;
+    std::size_t size = 0;
+    void reserve(std::size_t n) {
+      if (n <= capacity) return;
+      data.reset(new value_type[n]);
+      capacity = n;
+    }
+  };
+
+ public:
   // An input iterator over copies of the elements, one shard buffered at a
   // time, so that `for (const auto& [k, v] : map)` works.
   class const_iterator {
@@ -301,10 +318,10 @@ class concurrent_map {
     using pointer = const value_type*;
 
     const_iterator() = default;
-    reference operator*() const { return state_->buffer[state_->pos]; }
-    pointer operator->() const { return &state_->buffer[state_->pos]; }
+    reference operator*() const { return state_->buffer.data[state_->pos]; }
+    pointer operator->() const { return &state_->buffer.data[state_->pos]; }
     const_iterator& operator++() {
-      if (++state_->pos == state_->buffer.size()) load_next();
+      if (++state_->pos == state_->buffer.size) load_next();
       return *this;
     }
     void operator++(int) { ++*this; }
@@ -318,10 +335,10 @@ class concurrent_map {
    private:
     friend class concurrent_map;
     struct cursor {
-      const concurrent_map* map;
+      const concurrent_map* map = nullptr;
       std::size_t next_shard = 0;
       std::size_t pos = 0;
-      std::vector<value_type> buffer;
+      shard_buffer buffer;
     };
     explicit const_iterator(const concurrent_map* map) : state_(std::make_shared<cursor>()) {
       state_->map = map;
@@ -331,7 +348,7 @@ class concurrent_map {
       while (state_->next_shard < state_->map->shard_count_) {
         state_->map->copy_shard(state_->next_shard++, state_->buffer);
         state_->pos = 0;
-        if (!state_->buffer.empty()) return;
+        if (state_->buffer.size != 0) return;
       }
       state_.reset();  // the end
     }
@@ -345,18 +362,24 @@ class concurrent_map {
  private:
   static constexpr std::size_t kKeyWords = detail::words_for(sizeof(K));
   static constexpr std::size_t kValueWords = detail::words_for(sizeof(V));
-  static constexpr std::size_t kWords = 1 + kKeyWords + kValueWords;
+  static constexpr std::size_t kWords = kKeyWords + kValueWords;
   static constexpr int kOptimisticCopies = 4;
 
-  // w[0]: tag (the full hash with bit 0 set; 0 = empty); then key, value.
+  // The key's words, then the value's.
   struct slot {
     std::atomic<std::uint64_t> w[kWords];
   };
 
+  // Control bytes (0 = empty, else 0x80 | 7 bits of the hash) in their own
+  // array, as in Swiss tables: a probe reads bytes, not slots, so a miss or a
+  // scan touches little memory; the slot is read only on a byte match.
   struct table {
     explicit table(std::size_t capacity)
-        : mask(capacity - 1), slots(new slot[capacity]()) {}
+        : mask(capacity - 1),
+          ctrl(new std::atomic<std::uint8_t>[capacity]()),
+          slots(new slot[capacity]()) {}
     const std::size_t mask;
+    std::unique_ptr<std::atomic<std::uint8_t>[]> ctrl;
     std::unique_ptr<slot[]> slots;
   };
 
@@ -369,10 +392,11 @@ class concurrent_map {
     std::vector<std::unique_ptr<table>> retired;  // guarded by write_mu
   };
 
-  // Tables are at most 5/8 full: linear probing stays short.
+  // Tables are at most 3/4 full: probes read control bytes, so even a miss's
+  // longer probe sequence stays within a cache line or two.
   static std::size_t capacity_for(std::size_t elements) {
     std::size_t c = 8;
-    while (c * 5 < elements * 8) c <<= 1;
+    while (c * 3 < elements * 4) c <<= 1;
     return c;
   }
 
@@ -381,7 +405,9 @@ class concurrent_map {
     // high bits, which choose the shard and the home slot.
     return static_cast<std::uint64_t>(hash_(key)) * 0x9E3779B97F4A7C15ull;
   }
-  static constexpr std::uint64_t tag_of(std::uint64_t h) { return h | 1; }
+  static constexpr std::uint8_t ctrl_of(std::uint64_t h) {
+    return static_cast<std::uint8_t>(0x80 | ((h >> 8) & 0x7F));
+  }
   const shard& shard_for(std::uint64_t h) const {
     return shards_[shard_bits_ == 0 ? 0 : h >> (64 - shard_bits_)];
   }
@@ -396,7 +422,7 @@ class concurrent_map {
   static K load_key(const slot& sl) {
     std::uint64_t words[kKeyWords];
     for (std::size_t w = 0; w < kKeyWords; ++w) {
-      words[w] = sl.w[1 + w].load(std::memory_order_relaxed);
+      words[w] = sl.w[w].load(std::memory_order_relaxed);
     }
     K k;
     std::memcpy(static_cast<void*>(&k), words, sizeof(K));
@@ -405,27 +431,33 @@ class concurrent_map {
   static V load_value(const slot& sl) {
     std::uint64_t words[kValueWords];
     for (std::size_t w = 0; w < kValueWords; ++w) {
-      words[w] = sl.w[1 + kKeyWords + w].load(std::memory_order_relaxed);
+      words[w] = sl.w[kKeyWords + w].load(std::memory_order_relaxed);
     }
     V v;
     std::memcpy(static_cast<void*>(&v), words, sizeof(V));
     return v;
   }
-  static void store_entry(slot& sl, std::uint64_t tag, const K& key, const V& value) {
+  static void store_entry(table& t, std::size_t i, std::uint8_t c, const K& key,
+                          const V& value) {
     std::uint64_t kw[kKeyWords] = {};
     std::uint64_t vw[kValueWords] = {};
     std::memcpy(kw, static_cast<const void*>(&key), sizeof(K));
     std::memcpy(vw, static_cast<const void*>(&value), sizeof(V));
-    for (std::size_t w = 0; w < kKeyWords; ++w) sl.w[1 + w].store(kw[w], std::memory_order_relaxed);
+    slot& sl = t.slots[i];
+    for (std::size_t w = 0; w < kKeyWords; ++w) sl.w[w].store(kw[w], std::memory_order_relaxed);
     for (std::size_t w = 0; w < kValueWords; ++w) {
-      sl.w[1 + kKeyWords + w].store(vw[w], std::memory_order_relaxed);
+      sl.w[kKeyWords + w].store(vw[w], std::memory_order_relaxed);
     }
-    sl.w[0].store(tag, std::memory_order_relaxed);
+    t.ctrl[i].store(c, std::memory_order_relaxed);
   }
-  static void copy_slot(const slot& from, slot& to) {
+  static void copy_words(const slot& from, slot& to) {
     for (std::size_t w = 0; w < kWords; ++w) {
       to.w[w].store(from.w[w].load(std::memory_order_relaxed), std::memory_order_relaxed);
     }
+  }
+  static void move_slot(table& t, std::size_t from, std::size_t to) {
+    copy_words(t.slots[from], t.slots[to]);
+    t.ctrl[to].store(t.ctrl[from].load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
 
   // The seqlock's writer side (Boehm, "Can seqlocks get along with
@@ -443,29 +475,30 @@ class concurrent_map {
 
   bool put(const K& key, const V& value, bool assign) {
     const std::uint64_t h = hash_of(key);
+    const std::uint8_t c = ctrl_of(h);
     shard& s = shard_for(h);
     std::lock_guard<std::mutex> lock(s.write_mu);
     table* t = s.tab.load(std::memory_order_relaxed);
     std::size_t i = home(h, t);
     for (;;) {
-      const std::uint64_t tag = t->slots[i].w[0].load(std::memory_order_relaxed);
-      if (tag == 0) break;
-      if (tag == tag_of(h) && eq_(load_key(t->slots[i]), key)) {
+      const std::uint8_t ci = t->ctrl[i].load(std::memory_order_relaxed);
+      if (ci == 0) break;
+      if (ci == c && eq_(load_key(t->slots[i]), key)) {
         if (!assign) return false;
         const std::uint64_t seq = begin_write(s);
-        store_entry(t->slots[i], tag, key, value);
+        store_entry(*t, i, c, key, value);
         end_write(s, seq);
         return false;
       }
       i = (i + 1) & t->mask;
     }
-    if ((s.size + 1) * 8 > (t->mask + 1) * 5) {
+    if ((s.size + 1) * 4 > (t->mask + 1) * 3) {
       t = grow(s, t);
       i = home(h, t);
-      while (t->slots[i].w[0].load(std::memory_order_relaxed) != 0) i = (i + 1) & t->mask;
+      while (t->ctrl[i].load(std::memory_order_relaxed) != 0) i = (i + 1) & t->mask;
     }
     const std::uint64_t seq = begin_write(s);
-    store_entry(t->slots[i], tag_of(h), key, value);
+    store_entry(*t, i, c, key, value);
     end_write(s, seq);
     ++s.size;
     s.published_size.store(s.size, std::memory_order_relaxed);
@@ -477,12 +510,12 @@ class concurrent_map {
   table* grow(shard& s, table* old) {
     auto fresh = std::make_unique<table>(2 * (old->mask + 1));
     for (std::size_t i = 0; i <= old->mask; ++i) {
-      const slot& from = old->slots[i];
-      const std::uint64_t tag = from.w[0].load(std::memory_order_relaxed);
-      if (tag == 0) continue;
-      std::size_t j = home(tag, fresh.get());
-      while (fresh->slots[j].w[0].load(std::memory_order_relaxed) != 0) j = (j + 1) & fresh->mask;
-      copy_slot(from, fresh->slots[j]);
+      const std::uint8_t c = old->ctrl[i].load(std::memory_order_relaxed);
+      if (c == 0) continue;
+      std::size_t j = home(hash_of(load_key(old->slots[i])), fresh.get());
+      while (fresh->ctrl[j].load(std::memory_order_relaxed) != 0) j = (j + 1) & fresh->mask;
+      copy_words(old->slots[i], fresh->slots[j]);
+      fresh->ctrl[j].store(c, std::memory_order_relaxed);
     }
     table* t = fresh.release();
     const std::uint64_t seq = begin_write(s);
@@ -494,7 +527,7 @@ class concurrent_map {
 
   // Copies shard n into out: optimistically, or under the shard's writer
   // mutex after kOptimisticCopies failed attempts.
-  void copy_shard(std::size_t n, std::vector<value_type>& out) const {
+  void copy_shard(std::size_t n, shard_buffer& out) const {
     shard& s = shards_[n];
     for (int attempt = 0; attempt < kOptimisticCopies; ++attempt) {
       const std::uint64_t seq = s.seq.load(std::memory_order_acquire);
@@ -510,13 +543,21 @@ class concurrent_map {
     copy_table(s.tab.load(std::memory_order_relaxed), out);
   }
 
-  static void copy_table(const table* t, std::vector<value_type>& out) {
-    out.clear();
-    for (std::size_t i = 0; i <= t->mask; ++i) {
+  // Branch-free: every slot is copied to the next free buffer position, and
+  // the position advances only past occupied ones. A sequential read of the
+  // table with no mispredicted branch per slot.
+  static void copy_table(const table* t, shard_buffer& out) {
+    const std::size_t capacity = t->mask + 1;
+    out.reserve(capacity + 1);
+    value_type* dst = out.data.get();
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < capacity; ++i) {
       const slot& sl = t->slots[i];
-      if (sl.w[0].load(std::memory_order_relaxed) == 0) continue;
-      out.emplace_back(load_key(sl), load_value(sl));
+      dst[n].first = load_key(sl);
+      dst[n].second = load_value(sl);
+      n += t->ctrl[i].load(std::memory_order_relaxed) != 0;
     }
+    out.size = n;
   }
 
   Hash hash_;
