@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "EscapingAllocationCheck.h"
+#include "LongLivedIterationCheck.h"
 #include "MutationDuringIterationCheck.h"
 #include "SubscriptInsertionCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -20,6 +21,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<EscapingAllocationCheck>(
         "mapguard-escaping-allocation");
+    CheckFactories.registerCheck<LongLivedIterationCheck>(
+        "mapguard-long-lived-iteration");
     CheckFactories.registerCheck<MutationDuringIterationCheck>(
         "mapguard-mutation-during-iteration");
     CheckFactories.registerCheck<SubscriptInsertionCheck>(
