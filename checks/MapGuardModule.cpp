@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConcurrentIterationMutationCheck.h"
 #include "EscapingAllocationCheck.h"
 #include "LongLivedIterationCheck.h"
 #include "MutationDuringIterationCheck.h"
@@ -19,6 +20,8 @@ namespace clang::tidy::mapguard {
 class MapGuardModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<ConcurrentIterationMutationCheck>(
+        "mapguard-concurrent-iteration-mutation");
     CheckFactories.registerCheck<EscapingAllocationCheck>(
         "mapguard-escaping-allocation");
     CheckFactories.registerCheck<LongLivedIterationCheck>(

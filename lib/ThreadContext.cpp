@@ -580,6 +580,66 @@ void ThreadContexts::clear() {
   Spawns.clear();
   ThreadSide.clear();
   SpawnerSide.clear();
+  MutexOwners.reset();
+}
+
+namespace {
+class RecordCollector : public RecursiveASTVisitor<RecordCollector> {
+public:
+  RecordCollector(SourceManager &SM, const LockTypeRegistry &Types,
+                  std::vector<const CXXRecordDecl *> &Found)
+      : SM(SM), Types(Types), Found(Found) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        SM.isInSystemHeader(D->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  // Function bodies hold no class we want (local classes are rare and
+  // their methods are not called from elsewhere).
+  bool TraverseStmt(Stmt *) { return true; }
+
+  bool VisitCXXRecordDecl(CXXRecordDecl *Record) {
+    if (Record->isThisDeclarationADefinition() && !Record->isLambda() &&
+        !Record->isUnion() && ownsMutex(Record, Types))
+      Found.push_back(Record);
+    return true;
+  }
+
+private:
+  SourceManager &SM;
+  const LockTypeRegistry &Types;
+  std::vector<const CXXRecordDecl *> &Found;
+};
+} // namespace
+
+llvm::ArrayRef<const CXXRecordDecl *>
+ThreadContexts::mutexOwningClasses(const LockTypeRegistry &Types) {
+  if (MutexOwners)
+    return *MutexOwners;
+  MutexOwners.emplace();
+  if (!Context)
+    return *MutexOwners;
+  RecordCollector Collector(Context->getSourceManager(), Types, *MutexOwners);
+  Collector.TraverseDecl(Context->getTranslationUnitDecl());
+  return *MutexOwners;
+}
+
+bool ThreadContexts::mayOverlap(const ThreadSpawn &A,
+                                const ThreadSpawn &B) const {
+  if (&A == &B)
+    return A.Repeated || A.Kind == SpawnKind::Executor;
+  if (!Context || A.Spawner != B.Spawner)
+    return true;
+  SourceManager &SM = Context->getSourceManager();
+  if (A.JoinLoc.isValid() && SM.isBeforeInTranslationUnit(A.JoinLoc, B.StartLoc))
+    return false;
+  if (B.JoinLoc.isValid() && SM.isBeforeInTranslationUnit(B.JoinLoc, A.StartLoc))
+    return false;
+  return !A.WaitedImmediately && !B.WaitedImmediately;
 }
 
 std::vector<ContextFunction>
@@ -619,6 +679,7 @@ ThreadContexts::expand(ContextFunction Root, const ThreadSpawn *WindowOf) {
           Inner.Function = Callee;
           Inner.Depth = Current.Depth + 1;
           Inner.ReachedBy = Call;
+          Inner.Parent = static_cast<int>(Next);
           Inner.OwnsLocals = true;
           Inner.This = Current.This;
           unsigned FirstArg = 0;

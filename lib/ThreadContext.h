@@ -73,6 +73,8 @@ struct ContextFunction {
   unsigned Depth = 0;
   /// The call that reaches Function from the previous context function.
   const clang::CallExpr *ReachedBy = nullptr;
+  /// The index of that previous function in the same list, or -1.
+  int Parent = -1;
   llvm::SmallVector<ParamBinding, 2> Bindings;
   /// The object `this` denotes, when it is not the spawner's `this`.
   std::optional<MapRef> This;
@@ -166,6 +168,15 @@ public:
     return !spawnsRunning(F).empty();
   }
 
+  /// The classes defined outside system headers that own a mutex (see
+  /// ownsMutex()), in declaration order; computed on first use.
+  llvm::ArrayRef<const clang::CXXRecordDecl *>
+  mutexOwningClasses(const LockTypeRegistry &Types);
+
+  /// Whether the threads of \p A and \p B may run at the same time: false
+  /// when one spawner joins one before starting the other.
+  bool mayOverlap(const ThreadSpawn &A, const ThreadSpawn &B) const;
+
   /// Where \p S, a statement in the body of Spawn.Spawner, runs relative to
   /// the thread.
   SpawnOrder orderOf(const ThreadSpawn &Spawn, const clang::Stmt *S) const;
@@ -181,6 +192,7 @@ private:
   bool Built = false;
   clang::ASTContext *Context = nullptr;
   std::vector<ThreadSpawn> Spawns;
+  std::optional<std::vector<const clang::CXXRecordDecl *>> MutexOwners;
   llvm::DenseMap<const ThreadSpawn *, std::vector<ContextFunction>> ThreadSide;
   llvm::DenseMap<const ThreadSpawn *, std::vector<ContextFunction>> SpawnerSide;
 };
