@@ -417,18 +417,21 @@ contender make_contender(std::size_t entries, bool erasure) {
   c.trial = [impl](const workload& w, double ms, u64 seed) {
     return run_trial(*impl, w, ms, seed);
   };
+  // The median of `reps` single iterations: a preempted one is an outlier.
   c.iterate_once = [impl](int reps) {
-    double elements = 0;
+    std::vector<double> per_element;
     u64 sink = 0;
-    const double t0 = now_ns();
     for (int r = 0; r < reps; ++r) {
+      double elements = 0;
+      const double t0 = now_ns();
       impl->iterate([&](u64 k, u64 v) {
         sink += k ^ v;
         elements += 1;
       });
+      per_element.push_back((now_ns() - t0) / std::max(elements, 1.0));
     }
     benchmark::DoNotOptimize(sink);
-    return (now_ns() - t0) / elements;
+    return mapguard_bench::median(per_element);
   };
   return c;
 }

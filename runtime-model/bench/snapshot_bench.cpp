@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "bench_util.h"
 #include "mapguard/snapshot.h"
@@ -49,9 +50,14 @@ void BM_SnapshotVsIterate(benchmark::State& state) {
   Map m;
   for (std::size_t i = 0; i < n; ++i) m.emplace(key_of(i), i);
   timed_mutex_wrapper mu;
-  double iterate_ns = 0, snapshot_ns = 0, copy_ns = 0, snapshot_total_ns = 0;
+  // Per round: the three lock-hold times, measured back to back in rotating
+  // order; the reported figures are medians over rounds (a preempted round
+  // is an outlier on a shared machine).
+  std::vector<double> iterate_ns, snapshot_ns, copy_ns, snapshot_total_ns, snapshot_ratio,
+      copy_ratio;
   int round = 0;
   for (auto _ : state) {
+    double it = 0, sn = 0, cp = 0;
     for (int step = 0; step < 3; ++step) {
       switch ((round + step) % 3) {
         case 0: {
@@ -61,15 +67,15 @@ void BM_SnapshotVsIterate(benchmark::State& state) {
             for (const auto& kv : m) sum += kv.second;
           }
           benchmark::DoNotOptimize(sum);
-          iterate_ns += mu.take_held_ns();
+          it = mu.take_held_ns();
           break;
         }
         case 1: {
           const double t0 = now_ns();
           auto snap = mapguard::snapshot(m, mu);
-          snapshot_total_ns += now_ns() - t0;
+          snapshot_total_ns.push_back(now_ns() - t0);
           benchmark::DoNotOptimize(snap.data());
-          snapshot_ns += mu.take_held_ns();
+          sn = mu.take_held_ns();
           break;  // the vector is freed here, outside the lock and the timing
         }
         case 2: {
@@ -78,21 +84,26 @@ void BM_SnapshotVsIterate(benchmark::State& state) {
             std::lock_guard<timed_mutex_wrapper> l(mu);
             copy = new Map(m);
           }
-          copy_ns += mu.take_held_ns();
+          cp = mu.take_held_ns();
           delete copy;
           break;
         }
       }
     }
+    iterate_ns.push_back(it);
+    snapshot_ns.push_back(sn);
+    copy_ns.push_back(cp);
+    snapshot_ratio.push_back(sn / it);
+    copy_ratio.push_back(cp / it);
     ++round;
   }
-  const double rounds = static_cast<double>(round);
-  state.counters["iterate_us"] = iterate_ns / rounds / 1e3;
-  state.counters["snapshot_hold_us"] = snapshot_ns / rounds / 1e3;
-  state.counters["snapshot_total_us"] = snapshot_total_ns / rounds / 1e3;
-  state.counters["copy_hold_us"] = copy_ns / rounds / 1e3;
-  state.counters["snapshot_ratio"] = snapshot_ns / iterate_ns;
-  state.counters["copy_ratio"] = copy_ns / iterate_ns;
+  using mapguard_bench::median;
+  state.counters["iterate_us"] = median(iterate_ns) / 1e3;
+  state.counters["snapshot_hold_us"] = median(snapshot_ns) / 1e3;
+  state.counters["snapshot_total_us"] = median(snapshot_total_ns) / 1e3;
+  state.counters["copy_hold_us"] = median(copy_ns) / 1e3;
+  state.counters["snapshot_ratio"] = median(snapshot_ratio);
+  state.counters["copy_ratio"] = median(copy_ratio);
 }
 
 using U = std::unordered_map<std::uint64_t, std::uint64_t>;

@@ -51,6 +51,7 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -241,6 +242,14 @@ class checked_map {
       : std::true_type {};
   // Maps with try_emplace (std::map, std::unordered_map, ...) have unique keys.
   static constexpr bool kUniqueKeys = has_try_emplace<Map>::value;
+  template <class M, class = void>
+  struct has_extract : std::false_type {};
+  template <class M>
+  struct has_extract<M, std::void_t<decltype(std::declval<M&>().extract(
+                            std::declval<const typename M::key_type&>()))>> : std::true_type {};
+  // Node-based maps: extracting a node does not move the element.
+  static constexpr bool kHasNodeHandles =
+      has_extract<Map>::value && (kFamily == family::NodeOrdered || kFamily == family::NodeUnordered);
 
   static constexpr invalidates compute_invalidation(operation op) {
     if (Mode == check_mode::strict) return invalidates::All;
@@ -563,13 +572,13 @@ class checked_map {
 
   size_type erase(const key_type& k) {
     write_scope w(*this, operation::EraseKey);
-    if constexpr (kUniqueKeys) {
-      // find + erase(iterator) is as cheap as erase(key) and yields the
-      // element's address for the ring.
-      auto it = m_.find(k);
-      if (it == m_.end()) return 0;
-      note_erased(&*it);
-      m_.erase(it);
+    if constexpr (kUniqueKeys && kHasNodeHandles) {
+      // extract(key) costs what erase(key) costs (one lookup, one unlink; a
+      // find + erase(iterator) would hash twice) and yields the element's
+      // address for the ring. `first` sits at offset 0 of the pair.
+      auto nh = m_.extract(k);
+      if (nh.empty()) return 0;
+      note_erased(static_cast<const void*>(std::addressof(nh.key())));
       return 1;
     }
     auto range = m_.equal_range(k);
