@@ -180,30 +180,35 @@ void LongLivedIterationCheck::check(const MatchFinder::MatchResult &Result) {
       hasInstantiations(Function))
     return;
   llvm::SmallVector<LoopSite, 4> Sites;
-  forEachStmt(
-      Function->getBody(),
-      [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Ancestors) {
-        if (!isa<CXXForRangeStmt, ForStmt, WhileStmt, DoStmt>(S))
-          return;
-        std::optional<MapLoop> Loop = matchMapLoop(S, MapTypes.registry());
-        if (!Loop || !Loop->Map || !Loop->Body)
-          return;
-        LoopSite Site{*Loop, Function, nullptr};
-        // The innermost lambda around the loop runs it; endless loops
-        // outside that lambda do not repeat it.
-        for (size_t I = Ancestors.size() - 1; I-- > 0;) {
-          const Stmt *Around = Ancestors[I];
-          if (const auto *Lambda = dyn_cast<LambdaExpr>(Around)) {
-            Site.Runs = Lambda->getCallOperator();
-            break;
-          }
-          if (!Site.EndlessLoop && isa<ForStmt, WhileStmt, DoStmt>(Around) &&
-              isEndlessLoop(Around, *Result.Context))
-            Site.EndlessLoop = Around;
-        }
-        Sites.push_back(std::move(Site));
-      },
-      WalkOptions{/*IntoLambdas=*/true, BodyNodeBudget});
+  auto CollectLoops = [&](const Stmt *S,
+                          llvm::ArrayRef<const Stmt *> Ancestors) {
+    if (!isa<CXXForRangeStmt, ForStmt, WhileStmt, DoStmt>(S))
+      return;
+    std::optional<MapLoop> Loop = matchMapLoop(S, MapTypes.registry());
+    if (!Loop || !Loop->Map || !Loop->Body)
+      return;
+    LoopSite Site{*Loop, Function, nullptr};
+    // The innermost lambda around the loop runs it; endless loops outside
+    // that lambda do not repeat it.
+    for (size_t I = Ancestors.size() - 1; I-- > 0;) {
+      const Stmt *Around = Ancestors[I];
+      if (const auto *Lambda = dyn_cast<LambdaExpr>(Around)) {
+        Site.Runs = Lambda->getCallOperator();
+        break;
+      }
+      if (!Site.EndlessLoop && isa<ForStmt, WhileStmt, DoStmt>(Around) &&
+          isEndlessLoop(Around, *Result.Context))
+        Site.EndlessLoop = Around;
+    }
+    Sites.push_back(std::move(Site));
+  };
+  WalkOptions Walk{/*IntoLambdas=*/true, BodyNodeBudget};
+  // A constructor may start its threads in member initializers.
+  if (const auto *Constructor = dyn_cast<CXXConstructorDecl>(Function))
+    for (const CXXCtorInitializer *Init : Constructor->inits())
+      if (Init->isWritten())
+        forEachStmt(Init->getInit(), CollectLoops, Walk);
+  forEachStmt(Function->getBody(), CollectLoops, Walk);
   for (const LoopSite &Site : Sites)
     inspectLoop(Site, *Result.Context);
 }
