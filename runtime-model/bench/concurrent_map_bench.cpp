@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -268,6 +269,14 @@ struct sharded16_impl {
 
 // --- Workloads and trials -------------------------------------------------------
 
+// CPU time of the calling thread: unlike wall time, it does not count the
+// time the thread waited for a core on a shared machine.
+double thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 struct workload {
   std::size_t entries;        // preloaded keys: key_of(0 .. entries-1)
   std::size_t key_space;      // operations draw indexes from [0, key_space)
@@ -285,6 +294,7 @@ struct trial_result {
   double p99_write_all_us = 0;
   double iterate_ns_per_element = 0;
   double iterations_per_s = 0;
+  double cpu_ns_per_op = 0;  // per thread: CPU time / ops (excludes preemption)
 };
 
 double p99(std::vector<float>& v) {
@@ -304,7 +314,8 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
   std::vector<std::atomic<double>> progress(static_cast<std::size_t>(w.threads));
   for (auto& p : progress) p.store(0);
   struct per_thread {
-    double ops = 0, elapsed_ns = 0, iterate_ns = 0, iterated_elements = 0, iterations = 0;
+    double ops = 0, elapsed_ns = 0, cpu_ns = 0, iterate_ns = 0, iterated_elements = 0,
+           iterations = 0;
     std::vector<float> write_all_us;
   };
   std::vector<per_thread> results(static_cast<std::size_t>(w.threads));
@@ -318,6 +329,7 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
     while (!go.load(std::memory_order_acquire)) {
     }
     const double start = now_ns();
+    const double cpu_start = thread_cpu_ns();
     double ops = 0;
     while (!stop.load(std::memory_order_relaxed)) {
       for (int batch = 0; batch < 64; ++batch) {
@@ -353,6 +365,7 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
       progress[static_cast<std::size_t>(t)].store(ops, std::memory_order_relaxed);
     }
     r.elapsed_ns = now_ns() - start;
+    r.cpu_ns = thread_cpu_ns() - cpu_start;
     r.ops = ops;
     benchmark::DoNotOptimize(sink);
   };
@@ -376,11 +389,13 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
 
   trial_result out;
   std::vector<float> all;
-  double ops = 0, max_elapsed = 0, ns_per_op = 0, it_ns = 0, it_el = 0, iterations = 0;
+  double ops = 0, max_elapsed = 0, ns_per_op = 0, cpu_ns_per_op = 0, it_ns = 0, it_el = 0,
+         iterations = 0;
   for (per_thread& r : results) {
     ops += r.ops;
     max_elapsed = std::max(max_elapsed, r.elapsed_ns);
     ns_per_op += r.ops > 0 ? r.elapsed_ns / r.ops : 0;
+    cpu_ns_per_op += r.ops > 0 ? r.cpu_ns / r.ops : 0;
     it_ns += r.iterate_ns;
     it_el += r.iterated_elements;
     iterations += r.iterations;
@@ -388,6 +403,7 @@ trial_result run_trial(Impl& impl, const workload& w, double duration_ms, u64 se
   }
   out.ops_per_s = ops / (max_elapsed / 1e9);
   out.ns_per_op = ns_per_op / static_cast<double>(results.size());
+  out.cpu_ns_per_op = cpu_ns_per_op / static_cast<double>(results.size());
   out.p99_write_all_us = p99(all);
   out.iterate_ns_per_element = it_el > 0 ? it_ns / it_el : 0;
   out.iterations_per_s = iterations / (max_elapsed / 1e9);
@@ -479,6 +495,7 @@ void run_rounds(benchmark::State& state, const workload& w, bool need_safe_itera
       const trial_result r = c.trial(w, trial_ms(), round);
       if (w.find_permille == 1000) {
         state.counters[c.id + "/ns_per_find"] = r.ns_per_op;
+        state.counters[c.id + "/cpu_ns_per_find"] = r.cpu_ns_per_op;
       } else {
         state.counters[c.id + "/mops"] = r.ops_per_s / 1e6;
       }
