@@ -16,10 +16,6 @@ namespace clang::tidy::mapguard {
 
 namespace {
 
-/// The same default as every MapGuard check that knows executors.
-constexpr llvm::StringLiteral DefaultExecutorFunctions =
-    "::boost::asio::post;::boost::asio::dispatch;::boost::asio::defer";
-
 constexpr unsigned BodyNodeBudget = 20000;
 
 /// How many parents are climbed from a call inside a thread to the endless
@@ -135,17 +131,26 @@ LongLivedIterationCheck::LongLivedIterationCheck(StringRef Name,
     : ClangTidyCheck(Name, Context), MapTypes(*this, Options),
       BlockingFunctionsRaw(Options.get("BlockingFunctions", "").str()),
       BlockingCallDepth(Options.get("BlockingCallDepth", 3U)),
-      ExecutorFunctionsRaw(
-          Options.getLocalOrGlobal("ExecutorFunctions", DefaultExecutorFunctions)
-              .str()),
+      // Shared with mapguard-concurrent-iteration-mutation: one global
+      // option configures both.
+      ThreadEntryFunctionsRaw(
+          Options.getLocalOrGlobal("ThreadEntryFunctions", "").str()),
+      MutexTypesRaw(Options.getLocalOrGlobal("MutexTypes", "").str()),
+      GuardTypesRaw(Options.getLocalOrGlobal("GuardTypes", "").str()),
       ReportEndlessLoops(Options.get("ReportEndlessLoops", true)),
-      Blocking(parseFunctionList(BlockingFunctionsRaw), BlockingCallDepth) {}
+      Blocking(parseFunctionList(BlockingFunctionsRaw), BlockingCallDepth,
+               &LockTypes) {
+  LockTypes.addMutexTypes(MutexTypesRaw);
+  LockTypes.addGuardTypes(GuardTypesRaw);
+}
 
 void LongLivedIterationCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   MapTypes.store(Options, Opts);
   Options.store(Opts, "BlockingFunctions", BlockingFunctionsRaw);
   Options.store(Opts, "BlockingCallDepth", BlockingCallDepth);
-  Options.store(Opts, "ExecutorFunctions", ExecutorFunctionsRaw);
+  Options.store(Opts, "ThreadEntryFunctions", ThreadEntryFunctionsRaw);
+  Options.store(Opts, "MutexTypes", MutexTypesRaw);
+  Options.store(Opts, "GuardTypes", GuardTypesRaw);
   Options.store(Opts, "ReportEndlessLoops", ReportEndlessLoops);
 }
 
@@ -167,7 +172,7 @@ void LongLivedIterationCheck::onEndOfTranslationUnit() {
 ThreadContexts &LongLivedIterationCheck::threads(ASTContext &Context) {
   if (!Threads) {
     ThreadContextConfig Config;
-    Config.ExecutorFunctions = ThreadContexts::parseNameList(ExecutorFunctionsRaw);
+    Config.ExecutorFunctions = ThreadContexts::parseNameList(ThreadEntryFunctionsRaw);
     Threads = std::make_unique<ThreadContexts>(Config);
   }
   Threads->build(Context);

@@ -43,11 +43,13 @@ private:
   MapTypesOption MapTypes;
   const std::string BlockingFunctionsRaw;
   const unsigned BlockingCallDepth;
-  const std::string ExecutorFunctionsRaw;
+  const std::string ThreadEntryFunctionsRaw;
+  const std::string MutexTypesRaw;
+  const std::string GuardTypesRaw;
   const bool ReportEndlessLoops;
 
-  ::mapguard::analysis::BlockingAnalysis Blocking;
   ::mapguard::analysis::LockTypeRegistry LockTypes;
+  ::mapguard::analysis::BlockingAnalysis Blocking;
   std::unique_ptr<::mapguard::analysis::LockSetAnalysis> Locks;
   std::unique_ptr<::mapguard::analysis::ThreadContexts> Threads;
 };

@@ -1,6 +1,7 @@
 //===- Blocking.cpp -------------------------------------------------------===//
 
 #include "Blocking.h"
+#include "LockSet.h"
 #include "MapAccess.h"
 #include "MapTypes.h"
 #include "clang/AST/ASTContext.h"
@@ -176,13 +177,56 @@ std::vector<std::string> parseFunctionList(llvm::StringRef List) {
 }
 
 BlockingAnalysis::BlockingAnalysis(llvm::ArrayRef<std::string> ConfiguredNames,
-                                   unsigned DepthLimit)
-    : DepthLimit(DepthLimit) {
+                                   unsigned DepthLimit,
+                                   const LockTypeRegistry *LockTypes)
+    : DepthLimit(DepthLimit), LockTypes(LockTypes) {
   for (const std::string &Name : ConfiguredNames) {
     llvm::StringRef Entry(Name);
     Entry.consume_front("::");
     Configured.insert(Entry);
   }
+}
+
+/// A project guard constructed on a mutex, or lock() called on a project
+/// mutex: the lock types know them (configured, attributes, shape).
+std::optional<BlockingCall>
+BlockingAnalysis::projectLock(const Stmt *S) const {
+  if (!LockTypes)
+    return std::nullopt;
+  BlockingCall Result;
+  Result.Site = S;
+  Result.InnerSite = S;
+  Result.Kind = BlockingKind::LockAcquire;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
+    const CXXConstructorDecl *Ctor = Construct->getConstructor();
+    if (!Ctor || Construct->getNumArgs() == 0 ||
+        Ctor->isCopyOrMoveConstructor() ||
+        !LockTypes->guardKind(Construct->getType()))
+      return std::nullopt;
+    for (const Expr *Arg : Construct->arguments())
+      if (isLockTag(Arg))
+        return std::nullopt;
+    Result.Callee = qualifiedName(Ctor->getParent());
+    Result.Mutex = Construct->getArg(0);
+    return Result;
+  }
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(S);
+  const auto *Method = Call ? Call->getMethodDecl() : nullptr;
+  const Expr *Object = Call ? Call->getImplicitObjectArgument() : nullptr;
+  if (!Method || !Object || !Method->getIdentifier())
+    return std::nullopt;
+  llvm::StringRef Name = Method->getName();
+  if (Name != "lock" && Name != "Lock" && Name != "lock_shared")
+    return std::nullopt;
+  QualType ObjectType = Object->IgnoreParenImpCasts()->getType();
+  if (const auto *Pointer = ObjectType->getAs<PointerType>())
+    ObjectType = Pointer->getPointeeType();
+  if (!LockTypes->isMutex(ObjectType))
+    return std::nullopt;
+  Result.Callee = qualifiedName(Method);
+  Result.Object = Object;
+  Result.Mutex = Object;
+  return Result;
 }
 
 std::optional<BlockingCall>
@@ -196,8 +240,10 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
   // Lock guards that acquire on construction.
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(S)) {
     const CXXConstructorDecl *Ctor = Construct->getConstructor();
+    if (Ctor && !isInSystemHeader(Ctor))
+      return projectLock(S);
     if (!Ctor || Construct->getNumArgs() == 0 ||
-        Ctor->isCopyOrMoveConstructor() || !isInSystemHeader(Ctor))
+        Ctor->isCopyOrMoveConstructor())
       return std::nullopt;
     std::string Class = qualifiedName(Ctor->getParent());
     if (!isGuardClass(Class))
@@ -226,7 +272,7 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
     return Result;
   }
   if (!isInSystemHeader(Callee))
-    return std::nullopt;
+    return projectLock(S);
 
   // `in >> x` and `std::getline(in, line)` on a stream that is not a
   // string stream.
@@ -370,14 +416,18 @@ BlockingAnalysis::summary(const FunctionDecl *Function, unsigned Depth) {
   // Depth decreases on every call level, so recursion ends without an
   // in-progress set, and every (function, depth) answer is the same whoever
   // asks first.
-  forEachStmt(
-      Definition->getBody(),
-      [&](const Stmt *S, llvm::ArrayRef<const Stmt *>) {
-        if (Found || !isa<CallExpr, CXXConstructExpr>(S))
-          return;
-        Found = classifyAtDepth(S, Depth);
-      },
-      WalkOptions{/*IntoLambdas=*/false, SummaryNodeBudget});
+  auto Visit = [&](const Stmt *S, llvm::ArrayRef<const Stmt *>) {
+    if (Found || !isa<CallExpr, CXXConstructExpr>(S))
+      return;
+    Found = classifyAtDepth(S, Depth);
+  };
+  WalkOptions Walk{/*IntoLambdas=*/false, SummaryNodeBudget};
+  // A constructor's member initializers run before its body.
+  if (const auto *Constructor = dyn_cast<CXXConstructorDecl>(Definition))
+    for (const CXXCtorInitializer *Init : Constructor->inits())
+      if (Init->isWritten())
+        forEachStmt(Init->getInit(), Visit, Walk);
+  forEachStmt(Definition->getBody(), Visit, Walk);
   if (Found) {
     // The caller reports the call of this function; keep the innermost
     // blocking call for its note.

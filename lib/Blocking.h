@@ -29,6 +29,8 @@ class Stmt;
 
 namespace mapguard::analysis {
 
+class LockTypeRegistry;
+
 /// Why a call blocks.
 enum class BlockingKind {
   Sleep,          ///< sleep_for, sleep_until, sleep, usleep, nanosleep
@@ -65,8 +67,12 @@ public:
   /// \p Configured lists further blocking functions by qualified name
   /// (`net::Socket::receive`, `::poll_device`; a leading `::` is optional).
   /// \p DepthLimit bounds how many calls deep bodies are followed.
+  /// \p LockTypes, when given, adds the project's mutex and guard types
+  /// (configured, or recognised by shape) to the standard ones: locking one
+  /// blocks.
   explicit BlockingAnalysis(llvm::ArrayRef<std::string> Configured = {},
-                            unsigned DepthLimit = 3);
+                            unsigned DepthLimit = 3,
+                            const LockTypeRegistry *LockTypes = nullptr);
 
   /// Whether \p S (a call, or the construction of a lock guard) blocks by
   /// itself, without looking into any function body.
@@ -90,8 +96,11 @@ private:
   std::optional<BlockingCall> summary(const clang::FunctionDecl *Function,
                                       unsigned Depth);
 
+  std::optional<BlockingCall> projectLock(const clang::Stmt *S) const;
+
   llvm::StringSet<> Configured;
   unsigned DepthLimit;
+  const LockTypeRegistry *LockTypes;
   /// Summaries by function (canonical declaration) and remaining depth, so
   /// that an answer never depends on the order of the questions.
   llvm::DenseMap<std::pair<const clang::FunctionDecl *, unsigned>,

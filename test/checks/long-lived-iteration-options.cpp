@@ -3,11 +3,13 @@
 // RUN:   -config="{CheckOptions: {mapguard-long-lived-iteration.BlockingFunctions: '::net::Socket::receive;wait_for_device', \
 // RUN:     mapguard-long-lived-iteration.BlockingCallDepth: 1, \
 // RUN:     mapguard-long-lived-iteration.ReportEndlessLoops: false, \
-// RUN:     ExecutorFunctions: 'ThreadPool::submit', \
+// RUN:     ThreadEntryFunctions: 'ThreadPool::submit', \
+// RUN:     GuardTypes: 'my::Hold', \
 // RUN:     MapTypes: 'my::Table=node-unordered'}}" -- -I %S/../../runtime-model/include
 
 // Options: BlockingFunctions, BlockingCallDepth, ReportEndlessLoops, and the
-// global ExecutorFunctions and MapTypes every MapGuard check shares.
+// global ThreadEntryFunctions, GuardTypes and MapTypes shared with the other
+// MapGuard checks.
 
 #include <atomic>
 #include <chrono>
@@ -32,6 +34,15 @@ public:
   struct Entry { K first; V second; };
   Entry *begin();
   Entry *end();
+};
+} // namespace my
+
+namespace my {
+// Releases through its member: no destructor of its own, so only the
+// GuardTypes option says that it is a guard.
+struct Hold {
+  explicit Hold(std::mutex &m) : lock(m) {}
+  std::unique_lock<std::mutex> lock;
 };
 } // namespace my
 
@@ -103,7 +114,7 @@ public:
     });
   }
 
-  // ExecutorFunctions: a task submitted to a configured pool is a thread;
+  // ThreadEntryFunctions: a task submitted to a configured pool is a thread;
   // without it nothing says that g_jobs is shared.
   void startOnPool(ThreadPool &pool) {
     pool.submit([] {
@@ -124,6 +135,18 @@ public:
   // CHECK-MESSAGES-OPT: :[[@LINE-2]]:5: warning: loop over shared map 'table_' sleeps in 'std::this_thread::sleep_for' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot) [mapguard-long-lived-iteration]
   // CHECK-MESSAGES-OPT: :[[@LINE-2]]:7: note: 'std::this_thread::sleep_for' blocks here
   // CHECK-MESSAGES-OPT: :[[@LINE-5]]:33: note: 'mu_' is locked here and still held when the loop blocks
+  }
+
+  // GuardTypes: the lock a project guard holds is named in a note.
+  void holdAndSleep() {
+    my::Hold hold(mu_);
+    for (auto &entry : devices_)
+      std::this_thread::sleep_for(1ms);
+  // CHECK-MESSAGES-OPT: :[[@LINE-2]]:5: warning: loop over shared map 'devices_' sleeps in 'std::this_thread::sleep_for' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot) [mapguard-long-lived-iteration]
+  // CHECK-MESSAGES-OPT: :[[@LINE-2]]:7: note: 'std::this_thread::sleep_for' blocks here
+  // CHECK-MESSAGES-OPT: :[[@LINE-5]]:14: note: 'mu_' is locked here and still held when the loop blocks
+  // CHECK-MESSAGES: :[[@LINE-5]]:5: warning: loop over shared map 'devices_' sleeps in 'std::this_thread::sleep_for' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot)  [mapguard-long-lived-iteration]
+  // CHECK-MESSAGES: :[[@LINE-5]]:7: note: 'std::this_thread::sleep_for' blocks here 
   }
 
 private:

@@ -2,6 +2,7 @@
 
 #include "ASTFixture.h"
 #include "Blocking.h"
+#include "LockSet.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 
@@ -42,16 +43,17 @@ struct Verdict {
 /// What the analysis says about the body of `f` in \p Code.
 Verdict analyse(const std::string &Code,
                 const std::vector<std::string> &Configured = {},
-                unsigned DepthLimit = 3, const std::string &Std = "c++20") {
+                unsigned DepthLimit = 3,
+                const LockTypeRegistry *LockTypes = nullptr) {
   Verdict Result;
-  auto AST = parse(Prelude + Code, Std);
+  auto AST = parse(Prelude + Code, "c++20");
   if (!AST)
     return Result;
   const auto *F = findOne<FunctionDecl>(
       *AST, functionDecl(hasName("f"), isDefinition()).bind("n"));
   if (!F)
     return Result;
-  BlockingAnalysis Analysis(Configured, DepthLimit);
+  BlockingAnalysis Analysis(Configured, DepthLimit, LockTypes);
   std::optional<BlockingCall> Call = Analysis.blockingIn(F);
   if (!Call)
     return Result;
@@ -206,6 +208,40 @@ TEST(BlockingTest, AcquiringMutexes) {
                    .Blocks);
   EXPECT_FALSE(analyse("std::mutex m; bool f() { return m.try_lock(); }").Blocks);
   EXPECT_FALSE(analyse("std::mutex m; void f() { m.unlock(); }").Blocks);
+}
+
+TEST(BlockingTest, ProjectMutexesAndGuards) {
+  LockTypeRegistry Types;
+  // A class with lock()/unlock() is a mutex by its shape.
+  const char *SpinLock = R"cpp(
+    struct SpinLock { void lock() {} void unlock() {} };
+    SpinLock spin;
+    void f() { spin.lock(); })cpp";
+  EXPECT_FALSE(analyse(SpinLock).Blocks);
+  Verdict V = analyse(SpinLock, {}, 3, &Types);
+  EXPECT_EQ(V.Kind, BlockingKind::LockAcquire);
+  EXPECT_EQ(V.Mutex, "spin");
+  // A guard known only through configuration.
+  const char *Hold = R"cpp(
+    std::mutex m;
+    struct Hold { explicit Hold(std::mutex &mu) : mu(mu) {} std::mutex &mu; };
+    void f() { Hold h(m); })cpp";
+  EXPECT_FALSE(analyse(Hold, {}, 3, &Types).Blocks);
+  Types.addGuardTypes("Hold");
+  V = analyse(Hold, {}, 3, &Types);
+  EXPECT_EQ(V.Kind, BlockingKind::LockAcquire);
+  EXPECT_EQ(V.Callee, "Hold");
+  EXPECT_EQ(V.Mutex, "m");
+}
+
+TEST(BlockingTest, ConstructorInitializersAreFollowed) {
+  Verdict V = analyse(R"cpp(
+    std::mutex m;
+    struct Hold { explicit Hold(std::mutex &mu) : lock(mu) {}
+                  std::unique_lock<std::mutex> lock; };
+    void f() { Hold h(m); })cpp");
+  EXPECT_EQ(V.Kind, BlockingKind::LockAcquire);
+  EXPECT_EQ(V.Via, "Hold");
 }
 
 TEST(BlockingTest, ConfiguredFunctions) {
