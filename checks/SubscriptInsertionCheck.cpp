@@ -25,7 +25,12 @@ constexpr llvm::StringLiteral DefaultIdiomaticMappedTypes =
     "::std::timed_mutex;::std::condition_variable;::std::once_flag";
 
 /// Why a read that inserts deserves more attention; the strongest wins.
-enum class Weight { None, NeverMutatedOtherwise, InsideLoopOverMap };
+enum class Weight {
+  None,
+  NeverMutatedOtherwise,
+  InsideLoopOverMap,
+  UnderSharedLock,
+};
 
 bool isStandardMap(const MapTypeInfo &Type) {
   return Type.Decl &&
@@ -125,6 +130,8 @@ struct SubscriptInsertionCheck::Candidate {
   Weight Why = Weight::None;
   /// The loop over the same map that contains the subscript.
   const Stmt *Loop = nullptr;
+  /// The shared lock held at the subscript (UnderSharedLock).
+  std::optional<HeldLock> SharedLock;
   /// Left to another check, or never inserts.
   bool Skip = false;
   const FunctionDecl *Fn = nullptr;
@@ -136,7 +143,12 @@ SubscriptInsertionCheck::SubscriptInsertionCheck(StringRef Name,
       IdiomaticMappedTypesRaw(
           Options.get("IdiomaticMappedTypes", DefaultIdiomaticMappedTypes)
               .str()),
-      Effects(MapTypes.registry()) {
+      Effects(MapTypes.registry()),
+      MutexTypesRaw(Options.getLocalOrGlobal("MutexTypes", "").str()),
+      GuardTypesRaw(Options.getLocalOrGlobal("GuardTypes", "").str()),
+      Locks(LockTypes) {
+  LockTypes.addMutexTypes(MutexTypesRaw);
+  LockTypes.addGuardTypes(GuardTypesRaw);
   llvm::SmallVector<StringRef, 8> Entries;
   StringRef(IdiomaticMappedTypesRaw).split(Entries, ';', -1, false);
   for (StringRef Entry : Entries) {
@@ -150,6 +162,8 @@ SubscriptInsertionCheck::SubscriptInsertionCheck(StringRef Name,
 void SubscriptInsertionCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   MapTypes.store(Options, Opts);
   Options.store(Opts, "IdiomaticMappedTypes", IdiomaticMappedTypesRaw);
+  Options.store(Opts, "MutexTypes", MutexTypesRaw);
+  Options.store(Opts, "GuardTypes", GuardTypesRaw);
 }
 
 void SubscriptInsertionCheck::registerMatchers(MatchFinder *Finder) {
@@ -215,8 +229,11 @@ void SubscriptInsertionCheck::check(const MatchFinder::MatchResult &Result) {
   if (Candidates.empty())
     return;
 
-  for (Candidate &C : Candidates)
+  for (Candidate &C : Candidates) {
     weighInLoop(C);
+    if (!C.Skip)
+      weighByLocks(C);
+  }
   weighByOtherMutations(Fn->getBody(), Candidates);
   for (const Candidate &C : Candidates)
     if (!C.Skip)
@@ -257,6 +274,30 @@ void SubscriptInsertionCheck::weighInLoop(Candidate &C) const {
     C.Loop = S;
     return;
   }
+}
+
+/// A read under a shared lock, with no exclusive lock held: the insertion
+/// is a write that other readers, holding the same lock, race with.
+void SubscriptInsertionCheck::weighByLocks(Candidate &C) {
+  // The lock set of a lambda's body is its call operator's.
+  const FunctionDecl *Where = C.Fn;
+  for (const Stmt *S : C.Chain)
+    if (const auto *Lambda = dyn_cast<LambdaExpr>(S))
+      Where = Lambda->getCallOperator();
+  std::optional<LockSet> Held = Locks.locksHeldAt(Where, C.Access.Site);
+  if (!Held || Held->empty())
+    return;
+  const HeldLock *Shared = nullptr;
+  for (const HeldLock &Lock : Held->locks()) {
+    if (!Lock.isShared())
+      return;
+    if (!Shared && Lock.Mutex)
+      Shared = &Lock;
+  }
+  if (!Shared)
+    return;
+  C.SharedLock = *Shared;
+  C.Why = Weight::UnderSharedLock;
 }
 
 /// Marks the candidates whose map the function reaches only through reads
@@ -361,6 +402,10 @@ void SubscriptInsertionCheck::report(const Candidate &C,
   switch (C.Why) {
   case Weight::None:
     break;
+  case Weight::UnderSharedLock:
+    Message += "; under the shared lock on '" + C.SharedLock->Mutex->name() +
+               "' the insertion is a write that races with the other readers";
+    break;
   case Weight::InsideLoopOverMap:
     Message += "; inside the loop over '" + MapName +
                "' the inserted element may be visited by the loop";
@@ -420,6 +465,10 @@ void SubscriptInsertionCheck::report(const Candidate &C,
       Diag << FixItHint::CreateReplacement(
           CharSourceRange::getTokenRange(Range), *Fix);
   }
+  if (C.Why == Weight::UnderSharedLock && C.SharedLock->AcquiredAt)
+    diag(C.SharedLock->AcquiredAt->getBeginLoc(),
+         "shared lock on '%0' acquired here", DiagnosticIDs::Note)
+        << C.SharedLock->Mutex->name();
   if (C.Why == Weight::InsideLoopOverMap && C.Loop)
     diag(C.Loop->getBeginLoc(), "'%0' is iterated here", DiagnosticIDs::Note)
         << MapName;

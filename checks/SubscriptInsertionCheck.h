@@ -3,6 +3,7 @@
 #ifndef MAPGUARD_CHECKS_SUBSCRIPTINSERTIONCHECK_H
 #define MAPGUARD_CHECKS_SUBSCRIPTINSERTIONCHECK_H
 
+#include "LockSet.h"
 #include "MapTypesOption.h"
 #include "MethodEffects.h"
 #include "clang-tidy/ClangTidyCheck.h"
@@ -13,8 +14,9 @@ namespace clang::tidy::mapguard {
 
 /// Finds `m[k]` on a map whose result is only read: on a missing key the
 /// subscript inserts a default element, a write that allocates, may rehash,
-/// and races with concurrent readers. Gives extra weight to reads inside a
-/// loop over the same map and in functions that never otherwise mutate it.
+/// and races with concurrent readers. Gives extra weight to reads under a
+/// shared (reader) lock, inside a loop over the same map, and in functions
+/// that never otherwise mutate it.
 ///
 /// For the user-facing documentation see docs/checks/subscript-insertion.md.
 class SubscriptInsertionCheck : public ClangTidyCheck {
@@ -23,7 +25,10 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onEndOfTranslationUnit() override { Effects.clear(); }
+  void onEndOfTranslationUnit() override {
+    Effects.clear();
+    Locks.clear();
+  }
   bool isLanguageVersionSupported(const LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;
   }
@@ -33,6 +38,7 @@ private:
   struct Usage;
   bool hasIdiomaticMappedType(const CXXOperatorCallExpr *Subscript) const;
   void weighInLoop(Candidate &C) const;
+  void weighByLocks(Candidate &C);
   void weighByOtherMutations(const Stmt *Body,
                              llvm::MutableArrayRef<Candidate> Candidates);
   void report(const Candidate &C, const ASTContext &Ctx);
@@ -41,6 +47,10 @@ private:
   const std::string IdiomaticMappedTypesRaw;
   llvm::StringSet<> IdiomaticMappedTypes;
   ::mapguard::analysis::MethodEffects Effects;
+  const std::string MutexTypesRaw;
+  const std::string GuardTypesRaw;
+  ::mapguard::analysis::LockTypeRegistry LockTypes;
+  ::mapguard::analysis::LockSetAnalysis Locks;
 };
 
 } // namespace clang::tidy::mapguard
