@@ -84,16 +84,23 @@ MapTypeRegistry::addConfigured(llvm::StringRef List) {
     }
     ByQualifiedName[Name] = *F;
   }
+  ByDecl.clear();
   return Errors;
 }
 
 std::optional<Family> MapTypeRegistry::familyOf(const NamedDecl *D) const {
   if (!D)
     return std::nullopt;
+  D = cast<NamedDecl>(D->getCanonicalDecl());
+  auto Cached = ByDecl.find(D);
+  if (Cached != ByDecl.end())
+    return Cached->second;
+  std::optional<Family> Result;
   auto It = ByQualifiedName.find(qualifiedNameWithoutInlineNamespaces(D));
-  if (It == ByQualifiedName.end())
-    return std::nullopt;
-  return It->second;
+  if (It != ByQualifiedName.end())
+    Result = It->second;
+  ByDecl[D] = Result;
+  return Result;
 }
 
 static QualType firstTypeArgument(llvm::ArrayRef<TemplateArgument> Args) {

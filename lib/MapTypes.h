@@ -13,6 +13,7 @@
 
 #include "ContainerSemantics.h"
 #include "clang/AST/Type.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include <string>
 #include <vector>
@@ -61,6 +62,10 @@ public:
 
 private:
   llvm::StringMap<Family> ByQualifiedName;
+  /// familyOf() by declaration: building a qualified name for every member
+  /// call's object type is the hot path of every check.
+  mutable llvm::DenseMap<const clang::NamedDecl *, std::optional<Family>>
+      ByDecl;
 };
 
 /// The fully qualified name of \p D with inline namespaces (std::__1,
