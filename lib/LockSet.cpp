@@ -693,7 +693,7 @@ private:
   }
 
   void guardMethod(const VarDecl *Guard, llvm::StringRef Name,
-                   const CXXMemberCallExpr *Call, LockSet &State) {
+                   const CallExpr *Call, LockSet &State) {
     if (Name == "unlock") {
       State.releaseHolder(Guard);
       return;
@@ -819,9 +819,14 @@ private:
       return;
     llvm::StringRef Name = Callee->getName();
     if (Name == "lock" && Callee->isInStdNamespace()) {
-      for (const Expr *Arg : Call->arguments())
-        acquireManual(resolveMutex(Arg, false), LockKind::Exclusive, Call,
-                      State);
+      for (const Expr *Arg : Call->arguments()) {
+        // std::lock(lk1, lk2) on deferred unique_locks locks their mutexes.
+        if (const VarDecl *Guard = guardVar(Arg))
+          guardMethod(Guard, "lock", Call, State);
+        else
+          acquireManual(resolveMutex(Arg, false), LockKind::Exclusive, Call,
+                        State);
+      }
       return;
     }
     if (Call->getNumArgs() == 0)

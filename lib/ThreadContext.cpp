@@ -632,8 +632,13 @@ bool ThreadContexts::mayOverlap(const ThreadSpawn &A,
                                 const ThreadSpawn &B) const {
   if (&A == &B)
     return A.Repeated || A.Kind == SpawnKind::Executor;
-  if (!Context || A.Spawner != B.Spawner)
+  if (!Context)
     return true;
+  if (A.Spawner != B.Spawner)
+    // Threads that their spawners join are confined to those calls; two
+    // such calls are presumed to be sequential. A thread that outlives its
+    // spawner may meet anything.
+    return A.JoinLoc.isInvalid() || B.JoinLoc.isInvalid();
   SourceManager &SM = Context->getSourceManager();
   if (A.JoinLoc.isValid() && SM.isBeforeInTranslationUnit(A.JoinLoc, B.StartLoc))
     return false;

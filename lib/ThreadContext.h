@@ -174,7 +174,8 @@ public:
   mutexOwningClasses(const LockTypeRegistry &Types);
 
   /// Whether the threads of \p A and \p B may run at the same time: false
-  /// when one spawner joins one before starting the other.
+  /// when their spawner joins one before starting the other, or when both
+  /// are joined by different spawners (calls presumed sequential).
   bool mayOverlap(const ThreadSpawn &A, const ThreadSpawn &B) const;
 
   /// Where \p S, a statement in the body of Spawn.Spawner, runs relative to
