@@ -12,9 +12,6 @@ namespace clang::tidy::mapguard {
 
 namespace {
 
-constexpr llvm::StringLiteral DefaultExecutorFunctions =
-    "::boost::asio::post;::boost::asio::dispatch;::boost::asio::defer";
-
 bool isThreadTarget(EscapeTarget Target) {
   return Target == EscapeTarget::DetachedThread ||
          Target == EscapeTarget::UnjoinedThread ||
@@ -111,11 +108,10 @@ std::string adviceOf(const MapEscape &E) {
 EscapingAllocationCheck::EscapingAllocationCheck(StringRef Name,
                                                  ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), MapTypes(*this, Options),
-      ExecutorFunctionsRaw(
-          Options.getLocalOrGlobal("ExecutorFunctions", DefaultExecutorFunctions)
-              .str()) {
+      ThreadEntryFunctionsRaw(
+          Options.getLocalOrGlobal("ThreadEntryFunctions", "").str()) {
   llvm::SmallVector<StringRef, 8> Entries;
-  StringRef(ExecutorFunctionsRaw).split(Entries, ';', -1, false);
+  StringRef(ThreadEntryFunctionsRaw).split(Entries, ';', -1, false);
   for (StringRef Entry : Entries) {
     Entry = Entry.trim();
     Entry.consume_front("::");
@@ -126,7 +122,7 @@ EscapingAllocationCheck::EscapingAllocationCheck(StringRef Name,
 
 void EscapingAllocationCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   MapTypes.store(Options, Opts);
-  Options.store(Opts, "ExecutorFunctions", ExecutorFunctionsRaw);
+  Options.store(Opts, "ThreadEntryFunctions", ThreadEntryFunctionsRaw);
 }
 
 void EscapingAllocationCheck::registerMatchers(MatchFinder *Finder) {

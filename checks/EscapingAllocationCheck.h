@@ -34,7 +34,7 @@ private:
                       bool Returned);
 
   MapTypesOption MapTypes;
-  const std::string ExecutorFunctionsRaw;
+  const std::string ThreadEntryFunctionsRaw;
   ::mapguard::analysis::EscapeOptions EscapeOpts;
 };
 

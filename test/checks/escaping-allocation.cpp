@@ -1,5 +1,5 @@
 // RUN: %check_mapguard -std=c++20-or-later %s mapguard-escaping-allocation %t -- \
-// RUN:   -config="{CheckOptions: {mapguard-escaping-allocation.ExecutorFunctions: '::Pool::submit;::post'}}"
+// RUN:   -config="{CheckOptions: {ThreadEntryFunctions: '::Pool::submit;::post'}}"
 
 #include <functional>
 #include <future>
