@@ -23,7 +23,9 @@ constexpr size_t MaxAccesses = 4000;
 
 /// One context whose code may run concurrently with others.
 struct RunContext {
-  enum Kind { ThreadSide, SpawnerSide, Method } K = ThreadSide;
+  /// Plain: a function that takes a reader lock, concurrent with nothing
+  /// known, examined for writers under that reader lock only.
+  enum Kind { ThreadSide, SpawnerSide, Method, Plain } K = ThreadSide;
   const ThreadSpawn *Spawn = nullptr;
   const CXXRecordDecl *Class = nullptr;
   std::vector<ContextFunction> Functions;
@@ -122,6 +124,19 @@ private:
       Spawner.Functions.assign(Side.begin(), Side.end());
       Contexts.push_back(std::move(Spawner));
     }
+    // Functions taking a reader lock: a writer there races with the other
+    // readers, whatever the thread contexts.
+    for (const FunctionDecl *F : Threads.userFunctions()) {
+      if (!takesReaderLock(F))
+        continue;
+      RunContext Readers;
+      Readers.K = RunContext::Plain;
+      ContextFunction Function;
+      Function.Function = F;
+      Function.OwnsLocals = false;
+      Readers.Functions.push_back(std::move(Function));
+      Contexts.push_back(std::move(Readers));
+    }
     // Methods of a class that owns a mutex: the escape rule needs their
     // accesses even when the class rule is off.
     if (!ClassRule && !EscapeRule)
@@ -147,6 +162,27 @@ private:
         Contexts.push_back(std::move(Member));
       }
     }
+  }
+
+  bool takesReaderLock(const FunctionDecl *F) const {
+    bool Found = false;
+    forEachStmt(F->getBody(), [&](const Stmt *S, llvm::ArrayRef<const Stmt *>) {
+      if (Found)
+        return;
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+        Found = LockTypes.guardKind(Construct->getType()) == LockKind::Shared;
+      else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
+        if (const Expr *Object = Call->getImplicitObjectArgument()) {
+          QualType T = Object->getType();
+          if (T->isPointerType())
+            T = T->getPointeeType();
+          const CXXMethodDecl *Method = Call->getMethodDecl();
+          Found = Method && Method->getIdentifier() &&
+                  LockTypes.isSharedMutex(T) &&
+                  Method->getName().contains_insensitive("shared");
+        }
+    });
+    return Found;
   }
 
   /// The locks held at \p S in function \p Index of \p Ctx, plus those held
@@ -347,6 +383,8 @@ private:
       if (Access.Function != Ctx.Spawn->Spawner)
         Where += " (through " + functionName(Access.Function) + ")";
       return Where;
+    case RunContext::Plain:
+      return "in " + functionName(Access.Function);
     case RunContext::Method:
       return "in " + functionName(Access.Function) + ", which may run " +
              "concurrently with the other methods of '" +
@@ -365,9 +403,8 @@ private:
                  "while readers iterate it under the same lock")
           << Operation << Name << SharedLock->Mutex->name();
       Check.diag(Iteration.Access.Site->getBeginLoc(),
-                 "'%0' is iterated here %1, %2", DiagnosticIDs::Note)
-          << Iteration.LocalName << contextText(Iteration)
-          << locksText(Iteration.Locks);
+                 "'%0' is iterated here, %1", DiagnosticIDs::Note)
+          << Iteration.LocalName << locksText(Iteration.Locks);
       return;
     }
     Check.diag(Mutation.Access.Site->getBeginLoc(),

@@ -148,13 +148,15 @@ struct WaitCall {
 class SpawnFinder {
 public:
   SpawnFinder(const ThreadContextConfig &Config, ASTContext &Context,
-              std::vector<ThreadSpawn> &Spawns)
-      : Config(Config), Context(Context), Spawns(Spawns) {}
+              std::vector<ThreadSpawn> &Spawns,
+              std::vector<const FunctionDecl *> &Scanned)
+      : Config(Config), Context(Context), Spawns(Spawns), Scanned(Scanned) {}
 
   void scan(const FunctionDecl *F) {
     const Stmt *Body = F->getBody();
     if (!Body)
       return;
+    Scanned.push_back(F);
     size_t First = Spawns.size();
     llvm::SmallVector<WaitCall, 4> Waits;
     WalkOptions Options;
@@ -445,6 +447,7 @@ private:
   const ThreadContextConfig &Config;
   ASTContext &Context;
   std::vector<ThreadSpawn> &Spawns;
+  std::vector<const FunctionDecl *> &Scanned;
 };
 
 class UserCodeVisitor : public RecursiveASTVisitor<UserCodeVisitor> {
@@ -569,7 +572,7 @@ void ThreadContexts::build(ASTContext &Ctx) {
     return;
   Built = true;
   Context = &Ctx;
-  SpawnFinder Finder(Config, Ctx, Spawns);
+  SpawnFinder Finder(Config, Ctx, Spawns, UserFunctions);
   UserCodeVisitor Visitor(Ctx.getSourceManager(), Finder);
   Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
@@ -578,6 +581,7 @@ void ThreadContexts::clear() {
   Built = false;
   Context = nullptr;
   Spawns.clear();
+  UserFunctions.clear();
   ThreadSide.clear();
   SpawnerSide.clear();
   MutexOwners.reset();

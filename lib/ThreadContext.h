@@ -150,6 +150,12 @@ public:
 
   llvm::ArrayRef<ThreadSpawn> spawns() const { return Spawns; }
 
+  /// Every function (and lambda call operator) with a body outside system
+  /// headers that build() scanned, in traversal order.
+  llvm::ArrayRef<const clang::FunctionDecl *> userFunctions() const {
+    return UserFunctions;
+  }
+
   /// The functions that run in the thread of \p Spawn: its body first, then
   /// the functions it calls (with bodies in this translation unit, bounded
   /// depth and count), each with its bindings.
@@ -193,6 +199,7 @@ private:
   bool Built = false;
   clang::ASTContext *Context = nullptr;
   std::vector<ThreadSpawn> Spawns;
+  std::vector<const clang::FunctionDecl *> UserFunctions;
   std::optional<std::vector<const clang::CXXRecordDecl *>> MutexOwners;
   llvm::DenseMap<const ThreadSpawn *, std::vector<ContextFunction>> ThreadSide;
   llvm::DenseMap<const ThreadSpawn *, std::vector<ContextFunction>> SpawnerSide;
