@@ -12,7 +12,9 @@
 // for the whole iteration (milliseconds at 1e5 entries).
 //
 // Design: N shards (a power of two, 64 by default), each an open-addressing
-// table with linear probing, guarded by
+// table with linear probing, at most 3/4 full, whose slots have a separate
+// array of one-byte controls (0 = empty, else 7 bits of the hash, as in Swiss
+// tables: probes read bytes; a slot is read only on a byte match), guarded by
 //   * a sequence counter (a seqlock): writers make it odd while they change
 //     the shard and even again afterwards; readers read optimistically and
 //     retry if the counter moved. Lookups therefore write no shared memory:
