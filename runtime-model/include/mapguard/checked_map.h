@@ -283,8 +283,10 @@ class checked_map {
     source_site site;
   };
 
+  // What the slow path may change in a cursor (never its owner or site, so
+  // the fast path can keep &owner->state_ in a register).
   struct step_result {
-    cursor cur;
+    std::uint64_t state, elements, full;
     bool ok;
   };
 
@@ -294,7 +296,7 @@ class checked_map {
 #endif
   static step_result slow_step(cursor c, const void* current) {
     const bool ok = c.owner->check_step(c, current);
-    return {c, ok};
+    return {c.state, c.elements, c.full, ok};
   }
 
  public:
@@ -328,7 +330,9 @@ class checked_map {
       // wrapped map's, so the owner is not tested for null.)
       if (MAPGUARD_UNLIKELY(cur_.owner->state_.load(std::memory_order_relaxed) != cur_.state)) {
         const step_result r = checked_map::slow_step(cur_, &*it_);
-        cur_ = r.cur;
+        cur_.state = r.state;
+        cur_.elements = r.elements;
+        cur_.full = r.full;
         if (!r.ok) {
           it_ = end_of(*cur_.owner);
           return *this;
@@ -348,7 +352,9 @@ class checked_map {
       if (MAPGUARD_UNLIKELY(cur_.owner->state_.load(std::memory_order_relaxed) != cur_.state)) {
         const step_result r =
             checked_map::slow_step(cur_, it_ == end_of(*cur_.owner) ? nullptr : &*it_);
-        cur_ = r.cur;
+        cur_.state = r.state;
+        cur_.elements = r.elements;
+        cur_.full = r.full;
         if (!r.ok) {
           it_ = end_of(*cur_.owner);
           return *this;
