@@ -223,10 +223,16 @@ private:
         continue;
       forEachMapAccess(
           Body, Maps,
-          [&](const MapAccess &Access, llvm::ArrayRef<const Stmt *>) {
+          [&](const MapAccess &Access,
+              llvm::ArrayRef<const Stmt *> Ancestors) {
             if (Full)
               return;
             if (Access.Kind != OperationKind::Iterate && !Access.isMutation())
+              return;
+            // `return table_.begin();` hands the iteration to the caller:
+            // that is the escaping-accessor rule's business.
+            if (Access.Kind == OperationKind::Iterate &&
+                isReturnedValue(Ancestors))
               return;
             if (concurrencySafe(Access))
               return;
@@ -254,6 +260,17 @@ private:
               Full = true;
           });
     }
+  }
+
+  static bool isReturnedValue(llvm::ArrayRef<const Stmt *> Ancestors) {
+    for (size_t I = Ancestors.size() - 1; I-- > 0;) {
+      if (isa<ReturnStmt>(Ancestors[I]))
+        return true;
+      if (!isa<ImplicitCastExpr, CXXConstructExpr, MaterializeTemporaryExpr,
+               CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(Ancestors[I]))
+        return false;
+    }
+    return false;
   }
 
   bool concurrent(const RunContext &A, const RunContext &B) const {

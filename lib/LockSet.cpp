@@ -401,6 +401,8 @@ struct LockSetAnalysis::FunctionState {
   std::vector<const CFGBlock *> BlocksByID;
   /// Set once the dataflow has run (a recursive query meets it unset).
   bool Ready = false;
+  /// No CFG, and the body never locks: the entry locks hold throughout.
+  bool NoLocking = false;
 };
 
 namespace {
@@ -890,6 +892,56 @@ LockSet intersectByMutex(const LockSet &A, const LockSet &B) {
   return Result;
 }
 
+/// Whether anything in \p Body may lock or unlock: a guard, a call named
+/// like a lock operation, a callee with ACQUIRE/RELEASE. Errs towards yes.
+bool mentionsLocking(const Stmt *Body, const LockTypeRegistry &Types) {
+  bool Found = false;
+  auto LockName = [](llvm::StringRef Name) {
+    return Name.contains_insensitive("lock") ||
+           Name.contains_insensitive("acquire") ||
+           Name.contains_insensitive("release");
+  };
+  WalkOptions Options;
+  Options.NodeBudget = 20000;
+  bool Complete = forEachStmt(
+      Body,
+      [&](const Stmt *S, llvm::ArrayRef<const Stmt *>) {
+        if (Found)
+          return;
+        if (const auto *E = dyn_cast<Expr>(S))
+          if (!E->getType().isNull() && !E->isTypeDependent() &&
+              Types.guardKind(E->getType())) {
+            Found = true;
+            return;
+          }
+        if (const auto *Decl = dyn_cast<DeclStmt>(S)) {
+          for (const clang::Decl *D : Decl->decls())
+            if (const auto *Var = dyn_cast<VarDecl>(D))
+              if (Var->getType()->isDependentType() ||
+                  Types.guardKind(Var->getType()))
+                Found = true;
+          return;
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(S)) {
+          if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+            if (Callee->hasAttr<AcquireCapabilityAttr>() ||
+                Callee->hasAttr<ReleaseCapabilityAttr>() ||
+                (Callee->getIdentifier() && LockName(Callee->getName())))
+              Found = true;
+            return;
+          }
+        }
+        if (const auto *Member = dyn_cast<CXXDependentScopeMemberExpr>(S))
+          Found = LockName(Member->getMember().getAsString());
+        else if (const auto *Unresolved = dyn_cast<UnresolvedMemberExpr>(S))
+          Found = LockName(Unresolved->getMemberName().getAsString());
+        else if (const auto *Lookup = dyn_cast<UnresolvedLookupExpr>(S))
+          Found = LockName(Lookup->getName().getAsString());
+      },
+      Options);
+  return Found || !Complete;
+}
+
 const Stmt *firstCfgDescendant(
     const Stmt *S,
     const llvm::DenseMap<const Stmt *, std::pair<unsigned, unsigned>> &Where,
@@ -1095,6 +1147,14 @@ LockSetAnalysis::stateFor(const FunctionDecl *F) {
   Result->Graph =
       CFG::buildCFG(F, Body, &F->getASTContext(), cfgOptions());
   const CFG *Graph = Result->Graph.get();
+  if (!Graph && !mentionsLocking(Body, Types)) {
+    // No CFG (some dependent code), but nothing here locks or unlocks:
+    // every statement holds what the function holds on entry.
+    Result->Entry = locksOnEntry(F);
+    Result->NoLocking = true;
+    Result->Ready = true;
+    return Result;
+  }
   if (!Graph || Graph->getNumBlockIDs() > Limits.MaxBlocks) {
     Result->Failed = true;
     return Result;
@@ -1226,6 +1286,8 @@ std::optional<LockSet> LockSetAnalysis::locksHeldAt(const FunctionDecl *F,
   FunctionState *State = stateFor(F);
   if (!State || State->Failed || !State->Ready)
     return std::nullopt;
+  if (State->NoLocking)
+    return State->Entry;
 
   // A range-for iterates after its range initializer's full-expression.
   if (const auto *Loop = dyn_cast<CXXForRangeStmt>(S)) {
