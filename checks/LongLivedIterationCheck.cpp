@@ -227,8 +227,9 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
   bool OwnedByAll = Map.Owner == MapOwner::Member ||
                     Map.Owner == MapOwner::Global ||
                     Map.Owner == MapOwner::StaticLocal;
-  // Locals and parameters are shared only with a thread that reaches them
-  // by reference; find out only when it matters.
+  // Members, globals and statics are shared; locals and parameters only
+  // with a thread that reaches them by reference. In a thread, the thread
+  // contexts say which (a by-copy capture is the thread's own).
   ThreadContexts &Contexts = threads(Context);
   const FunctionDecl *Runs = definitionOf(Site.Runs);
   const ThreadSpawn *Spawn = nullptr;
@@ -253,9 +254,16 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
   if (!Shared)
     return;
 
+  // Lock sets need a CFG of the function: computed only once a blocking
+  // call or an endless loop makes them matter.
   if (!Locks)
     Locks = std::make_unique<LockSetAnalysis>(LockTypes);
-  std::optional<LockSet> HeldAtLoop = Locks->locksHeldAt(Runs, Loop.Loop);
+  std::optional<std::optional<LockSet>> HeldAtLoopOnce;
+  auto LocksAroundLoop = [&]() -> const std::optional<LockSet> & {
+    if (!HeldAtLoopOnce)
+      HeldAtLoopOnce = Locks->locksHeldAt(Runs, Loop.Loop);
+    return *HeldAtLoopOnce;
+  };
 
   // The first call in the body that blocks while the loop goes on.
   std::optional<BlockingCall> Blocks;
@@ -269,11 +277,11 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
           return;
         // Re-taking the lock already held around the loop is not another
         // mutex (a relock after unlock(), or a recursive mutex).
-        if (Call->Kind == BlockingKind::LockAcquire && HeldAtLoop &&
-            Call->Mutex)
+        if (Call->Kind == BlockingKind::LockAcquire && Call->Mutex &&
+            LocksAroundLoop())
           if (std::optional<MutexRef> Mutex =
                   resolveMutex(Call->Mutex, /*IsPointer=*/false))
-            if (HeldAtLoop->holds(*Mutex))
+            if (LocksAroundLoop()->holds(*Mutex))
               return;
         Blocks = Call;
       },
@@ -291,6 +299,7 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
 
   if (!Blocks && !ReportEndless)
     return;
+  const std::optional<LockSet> &HeldAtLoop = LocksAroundLoop();
 
   const HeldLock *Held = nullptr;
   std::optional<LockSet> HeldAtBlock =

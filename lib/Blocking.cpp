@@ -299,11 +299,12 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
     std::string Class = qualifiedName(ObjectClass ? ObjectClass : Method->getParent());
     llvm::StringRef MethodName = Method->getName();
     bool Timed = MethodName.ends_with("_for") || MethodName.ends_with("_until");
-    // A zero timeout polls: `f.wait_for(0s) == std::future_status::ready`.
-    if (Timed && Call->getNumArgs() >= 1 &&
-        isZeroDuration(Call->getArg(Call->getNumArgs() - 1),
-                       Callee->getASTContext()))
-      return std::nullopt;
+    // A zero timeout polls: `f.wait_for(0s) == std::future_status::ready`,
+    // `cv.wait_for(lock, 0ms, pred)`.
+    if (Timed)
+      for (const Expr *Arg : Call->arguments())
+        if (isZeroDuration(Arg, Callee->getASTContext()))
+          return std::nullopt;
     std::optional<BlockingKind> Kind;
     if (Class == "std::condition_variable" ||
         Class == "std::condition_variable_any") {

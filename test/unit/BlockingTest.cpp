@@ -93,6 +93,11 @@ TEST(BlockingTest, ZeroTimeoutsPoll) {
                        "std::chrono::seconds::zero()) == "
                        "std::future_status::ready; }")
                    .Blocks);
+  EXPECT_FALSE(analyse(R"cpp(
+    std::condition_variable cv; bool ready;
+    void f(std::unique_lock<std::mutex> &lk) {
+      cv.wait_for(lk, 0ms, [] { return ready; }); })cpp")
+                   .Blocks);
   EXPECT_TRUE(analyse("bool f(std::future<int> &fu) { return fu.wait_for(5s) "
                       "== std::future_status::ready; }")
                   .Blocks);
