@@ -366,18 +366,45 @@ private:
       }
     }
     const SourceManager &SM = AST.getSourceManager();
+    // clang-tidy keeps one of several equal warnings at one place: put the
+    // pair whose two sides are most closely related first.
     std::stable_sort(Pairs.begin(), Pairs.end(),
                      [&](const Pair &A, const Pair &B) {
                        SourceLocation LA = A.Mutation->Access.Site->getBeginLoc();
                        SourceLocation LB = B.Mutation->Access.Site->getBeginLoc();
                        if (LA != LB)
                          return SM.isBeforeInTranslationUnit(LA, LB);
+                       unsigned RA = distance(*A.Iteration, *A.Mutation);
+                       unsigned RB = distance(*B.Iteration, *B.Mutation);
+                       if (RA != RB)
+                         return RA < RB;
                        return SM.isBeforeInTranslationUnit(
                            A.Iteration->Access.Site->getBeginLoc(),
                            B.Iteration->Access.Site->getBeginLoc());
                      });
     for (const Pair &P : Pairs)
       report(*P.Iteration, *P.Mutation, P.Kind, P.SharedLock);
+  }
+
+  /// 0 when both sides come from one spawn, 1 from one function or
+  /// class, 2 otherwise.
+  unsigned distance(const SharedAccess &A, const SharedAccess &B) const {
+    const RunContext &CA = Contexts[A.ContextIndex];
+    const RunContext &CB = Contexts[B.ContextIndex];
+    if (CA.Spawn && CA.Spawn == CB.Spawn)
+      return 0;
+    auto Origin = [](const RunContext &C) -> const void * {
+      if (C.Spawn)
+        return C.Spawn->Spawner;
+      return C.Class;
+    };
+    if (Origin(CA) == Origin(CB))
+      return 1;
+    if (CA.Spawn && CB.Class &&
+        dyn_cast<CXXMethodDecl>(CA.Spawn->Spawner) &&
+        cast<CXXMethodDecl>(CA.Spawn->Spawner)->getParent() == CB.Class)
+      return 1;
+    return 2;
   }
 
   std::string contextText(const SharedAccess &Access) const {
@@ -441,7 +468,10 @@ private:
                                : MuCtx.K != RunContext::Method ? MuCtx.Spawn
                                                             : nullptr;
     if (Spawn)
-      Check.diag(Spawn->Site->getBeginLoc(), "the thread is started here",
+      Check.diag(Spawn->Site->getBeginLoc(),
+                 Spawn->Kind == SpawnKind::Executor
+                     ? "the task is submitted here"
+                     : "the thread is started here",
                  DiagnosticIDs::Note);
   }
 

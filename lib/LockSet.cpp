@@ -420,6 +420,10 @@ public:
     } else if (std::optional<CFGAutomaticObjDtor> Dtor =
                    Element.getAs<CFGAutomaticObjDtor>()) {
       State.releaseHolder(Dtor->getVarDecl());
+    } else if (std::optional<CFGLifetimeEnds> End =
+                   Element.getAs<CFGLifetimeEnds>()) {
+      // Guards with a trivial destructor have no destructor element.
+      State.releaseHolder(End->getVarDecl());
     } else if (std::optional<CFGTemporaryDtor> Temp =
                    Element.getAs<CFGTemporaryDtor>()) {
       if (const CXXBindTemporaryExpr *Bind = Temp->getBindTemporaryExpr())
@@ -850,6 +854,7 @@ CFG::BuildOptions cfgOptions() {
   CFG::BuildOptions Options;
   Options.AddImplicitDtors = true;
   Options.AddTemporaryDtors = true;
+  Options.AddLifetime = true;
   Options.setAllAlwaysAdd();
   return Options;
 }
