@@ -29,7 +29,7 @@ void missingExpression(std::map<int, int> &m) {
 void brokenRangeFor(std::map<std::string, int> &m) {
   for (auto &[key, value] m)
     m.erase(key);
-  // CHECK-DAG: syntax-errors.cpp:[[@LINE-2]]:14: error: decomposition declaration '[key, value]' requires an initializer [clang-diagnostic-error]
+  // CHECK-DAG: syntax-errors.cpp:[[@LINE-2]]:14: error: {{decomposition|structured binding}} declaration '[key, value]' requires an initializer [clang-diagnostic-error]
 }
 
 void brokenLock(std::mutex &mu, std::map<int, int> &m) {
