@@ -11,6 +11,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include <algorithm>
 
 using namespace clang;
 
@@ -162,13 +163,15 @@ private:
           const auto *Decls = dyn_cast<DeclStmt>(S);
           if (!Decls || Chain.size() < 2)
             return;
+          const Stmt *Scope = Chain[Chain.size() - 2];
           for (const Decl *D : Decls->decls()) {
             const auto *Var = dyn_cast<VarDecl>(D);
-            if (!Var || !Var->hasLocalStorage() || isa<ParmVarDecl>(Var) ||
-                Var->getType()->isReferenceType() ||
+            if (!Var || !Var->hasLocalStorage() || isa<ParmVarDecl>(Var))
+              continue;
+            ScopeOf[Var] = Scope;
+            if (Var->getType()->isReferenceType() ||
                 !Maps.classify(Var->getType()))
               continue;
-            const Stmt *Scope = Chain[Chain.size() - 2];
             Locals[Var] = LocalMap{Var, Scope, endOfScope(Scope)};
           }
         },
@@ -690,12 +693,27 @@ private:
           E = Subscript->getArg(0);
       return resolveMapRef(E) == std::optional<MapRef>(Handle);
     };
+    // A local handle declared inside the map's scope can only be joined or
+    // detached within its own scope: scan that one.
+    const Stmt *Region = M.Scope;
+    if (Handle.Owner == MapOwner::Local && Handle.Path.empty())
+      if (const auto *Var = dyn_cast<VarDecl>(Handle.Root)) {
+        auto It = ScopeOf.find(Var);
+        if (It != ScopeOf.end() && inScope(Var->getLocation(), M))
+          Region = It->second;
+      }
+    // Every scan of this function shares one budget, so that many spawns in
+    // one huge function stay linear-ish; past it, nothing more is reported.
+    if (ScanBudget == 0)
+      return WaitVerdict::Unknown;
     WalkOptions Walk;
     Walk.IntoLambdas = true;
-    Walk.NodeBudget = Options.NodeBudget;
+    Walk.NodeBudget = std::min(Options.NodeBudget, ScanBudget);
+    unsigned Visited = 0;
     bool Complete = forEachStmt(
-        M.Scope,
+        Region,
         [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Chain) {
+          ++Visited;
           if (const auto *Loop = dyn_cast<CXXForRangeStmt>(S)) {
             if (Loop->getLoopVariable() && IsHandle(Loop->getRangeInit()))
               Elements.insert(Loop->getLoopVariable());
@@ -738,6 +756,7 @@ private:
           }
         },
         Walk);
+    ScanBudget -= std::min(ScanBudget, Visited);
     if (!Complete)
       return WaitVerdict::Unknown;
     if (Detached)
@@ -810,6 +829,10 @@ private:
   const EscapeOptions &Options;
   const SourceManager &SM;
   llvm::DenseMap<const VarDecl *, LocalMap> Locals;
+  /// The statement whose end destroys each local variable of the function.
+  llvm::DenseMap<const VarDecl *, const Stmt *> ScopeOf;
+  /// Statements left for the scans that look for joins and waits.
+  unsigned ScanBudget = 200000;
   llvm::DenseMap<const VarDecl *, llvm::SmallVector<Escaping, 1>> LambdaVars;
   std::vector<MapEscape> Found;
 };
