@@ -330,17 +330,23 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
     diag(Loop.Loop->getBeginLoc(),
          "loop over shared map '%0' %1 while the iteration is open; %2")
         << MapName << blockingAction(*Blocks) << Advice;
-    if (Blocks->Via) {
+    if (Blocks->Via)
       diag(Blocks->Site->getBeginLoc(), "'%0' is called here",
            DiagnosticIDs::Note)
           << Blocks->Via->getNameAsString();
+    // At the blocking call itself (inside the called function, if any):
+    // the mutex it acquires, or the call.
+    std::optional<MutexRef> Acquired;
+    if (Blocks->Kind == BlockingKind::LockAcquire && Blocks->Mutex)
+      Acquired = resolveMutex(Blocks->Mutex, /*IsPointer=*/false);
+    if (Acquired)
+      diag(Blocks->InnerSite->getBeginLoc(), "'%0' is acquired here",
+           DiagnosticIDs::Note)
+          << Acquired->name();
+    else
       diag(Blocks->InnerSite->getBeginLoc(), "'%0' blocks here",
            DiagnosticIDs::Note)
           << Blocks->Callee;
-    } else {
-      diag(Blocks->Site->getBeginLoc(), "'%0' blocks here", DiagnosticIDs::Note)
-          << Blocks->Callee;
-    }
   } else {
     diag(Loop.Loop->getBeginLoc(),
          "loop over shared map '%0' runs on every pass of a thread's endless "

@@ -12,6 +12,7 @@
 #include <future>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <sstream>
@@ -95,7 +96,7 @@ public:
     for (auto &entry : table)
       std::lock_guard<std::mutex> audit(audit_mu_);
   // CHECK-MESSAGES: :[[@LINE-2]]:5: warning: loop over shared map 'sessions_' acquires mutex 'audit_mu_' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot) [mapguard-long-lived-iteration]
-  // CHECK-MESSAGES: :[[@LINE-2]]:35: note: 'std::lock_guard' blocks here
+  // CHECK-MESSAGES: :[[@LINE-2]]:35: note: 'audit_mu_' is acquired here
   // CHECK-MESSAGES: :[[@LINE-6]]:33: note: 'mu_' is locked here and still held when the loop blocks
   }
 
@@ -107,7 +108,7 @@ public:
       stats_mu_.unlock();
       (void)entry;
   // CHECK-MESSAGES: :[[@LINE-5]]:5: warning: loop over shared map 'sessions_' acquires mutex 'audit_mu_' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot) [mapguard-long-lived-iteration]
-  // CHECK-MESSAGES: :[[@LINE-5]]:7: note: 'std::lock' blocks here
+  // CHECK-MESSAGES: :[[@LINE-5]]:7: note: 'audit_mu_' is acquired here
   // CHECK-MESSAGES: :[[@LINE-8]]:33: note: 'mu_' is locked here and still held when the loop blocks
     }
   }
@@ -258,6 +259,37 @@ private:
   std::mutex mu_;
   std::map<std::string, int> routes_;
   std::map<std::string, Connection> connections_;
+};
+
+// Another object's mutex, taken inside a member function of that object:
+// every logger's lock is taken while the registry's is held.
+class Logger {
+public:
+  void flush() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++flushes_;
+  }
+
+private:
+  std::mutex mutex_;
+  int flushes_ = 0;
+};
+
+class LoggerRegistry {
+public:
+  void flushAll() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto &[name, logger] : loggers_)
+      logger->flush();
+  // CHECK-MESSAGES: :[[@LINE-2]]:5: warning: loop over shared map 'loggers_' calls 'flush', which acquires mutex 'mutex_' while the iteration is open; copy the map under its lock and iterate the copy (mapguard::snapshot) [mapguard-long-lived-iteration]
+  // CHECK-MESSAGES: :[[@LINE-2]]:7: note: 'flush' is called here
+  // CHECK-MESSAGES: :[[@LINE-17]]:33: note: 'mutex_' is acquired here
+  // CHECK-MESSAGES: :[[@LINE-6]]:33: note: 'mu_' is locked here and still held when the loop blocks
+  }
+
+private:
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Logger>> loggers_;
 };
 
 // A function-local static is shared by every caller.
