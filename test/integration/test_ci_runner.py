@@ -98,9 +98,13 @@ class CIRunnerTest(unittest.TestCase):
         checks = {line.strip() for line in listed.splitlines() if line.startswith("    ")}
         self.assertTrue(checks)
         self.assertEqual(set(rules), checks)
-        for rule in rules.values():
-            self.assertTrue(rule["helpUri"].endswith(".md"), rule)
-            self.assertTrue(rule["help"]["text"])
+        for check, rule in rules.items():
+            page = "docs/checks/%s.md" % check[len("mapguard-"):]
+            self.assertTrue(rule["helpUri"].endswith("/" + page), rule)
+            self.assertIn(rule["helpUri"], rule["help"]["text"])
+            if os.path.isfile(os.path.join(support.ROOT, page)):
+                # The description is the page's first paragraph.
+                self.assertNotIn("MapGuard check", rule["fullDescription"]["text"])
         self.assertEqual(support.sarif_results(log), self.expected)
         for result in run["results"]:
             self.assertEqual(run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"],
