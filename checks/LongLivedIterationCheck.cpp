@@ -157,10 +157,10 @@ void LongLivedIterationCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 void LongLivedIterationCheck::registerMatchers(MatchFinder *Finder) {
   // Whole functions, so that each loop is seen with the statements around
   // it; lambdas are walked from the function that defines them.
-  Finder->addMatcher(functionDecl(isDefinition(),
-                                  unless(isExpansionInSystemHeader()))
-                         .bind("fn"),
-                     this);
+  Finder->addMatcher(
+      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
+          .bind("fn"),
+      this);
 }
 
 void LongLivedIterationCheck::onEndOfTranslationUnit() {
@@ -172,7 +172,8 @@ void LongLivedIterationCheck::onEndOfTranslationUnit() {
 ThreadContexts &LongLivedIterationCheck::threads(ASTContext &Context) {
   if (!Threads) {
     ThreadContextConfig Config;
-    Config.ExecutorFunctions = ThreadContexts::parseNameList(ThreadEntryFunctionsRaw);
+    Config.ExecutorFunctions =
+        ThreadContexts::parseNameList(ThreadEntryFunctionsRaw);
     Threads = std::make_unique<ThreadContexts>(Config);
   }
   Threads->build(Context);
@@ -236,7 +237,8 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
   const ContextFunction *InThread = nullptr;
   bool Shared = OwnedByAll;
   for (const ThreadSpawn *Candidate : Contexts.spawnsRunning(Runs)) {
-    for (const ContextFunction &Function : Contexts.threadFunctions(*Candidate)) {
+    for (const ContextFunction &Function :
+         Contexts.threadFunctions(*Candidate)) {
       if (Function.Function != Runs)
         continue;
       if (sharedIdentity(Map, Function)) {
@@ -354,8 +356,8 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
         << MapName << Advice;
   }
   if (Held && Held->AcquiredAt) {
-    const char *When = Blocks ? "still held when the loop blocks"
-                              : "held while the loop runs";
+    const char *When =
+        Blocks ? "still held when the loop blocks" : "held while the loop runs";
     if (Held->Mutex)
       diag(Held->AcquiredAt->getBeginLoc(), "'%0' is locked here and %1",
            DiagnosticIDs::Note)
@@ -366,8 +368,9 @@ void LongLivedIterationCheck::inspectLoop(const LoopSite &Site,
           << When;
   }
   if (ReportEndless) {
-    diag(Endless->getBeginLoc(), "the thread repeats this loop until it is "
-                                 "stopped",
+    diag(Endless->getBeginLoc(),
+         "the thread repeats this loop until it is "
+         "stopped",
          DiagnosticIDs::Note);
     diag(Spawn->Site->getBeginLoc(), "the thread is started here with '%0'",
          DiagnosticIDs::Note)

@@ -61,21 +61,19 @@ bool isBlockingInputStream(const Expr *Stream) {
       Stream ? recordOf(Stream->IgnoreParenImpCasts()->getType()) : nullptr;
   if (!Record)
     return false;
-  bool ReadsMemory = llvm::StringSwitch<bool>(qualifiedName(Record))
-                         .Cases("std::basic_istringstream",
-                                "std::basic_stringstream",
-                                "std::basic_ispanstream",
-                                "std::basic_spanstream", true)
-                         .Cases("std::istrstream", "std::strstream", true)
-                         .Default(false);
+  bool ReadsMemory =
+      llvm::StringSwitch<bool>(qualifiedName(Record))
+          .Cases("std::basic_istringstream", "std::basic_stringstream",
+                 "std::basic_ispanstream", "std::basic_spanstream", true)
+          .Cases("std::istrstream", "std::strstream", true)
+          .Default(false);
   return !ReadsMemory && isOrDerivesFrom(Record, "std::basic_istream");
 }
 
 /// Whether the value of \p Duration, a std::chrono::duration, is a
 /// compile-time zero (`0s`, `std::chrono::milliseconds(0)`, `{}`).
 bool isZeroDuration(const Expr *Duration, const ASTContext &Context) {
-  if (!Duration || Duration->isValueDependent() ||
-      Duration->isTypeDependent())
+  if (!Duration || Duration->isValueDependent() || Duration->isTypeDependent())
     return false;
   Expr::EvalResult Result;
   if (!Duration->IgnoreImplicit()->EvaluateAsRValue(Result, Context))
@@ -189,8 +187,7 @@ BlockingAnalysis::BlockingAnalysis(llvm::ArrayRef<std::string> ConfiguredNames,
 
 /// A project guard constructed on a mutex, or lock() called on a project
 /// mutex: the lock types know them (configured, attributes, shape).
-std::optional<BlockingCall>
-BlockingAnalysis::projectLock(const Stmt *S) const {
+std::optional<BlockingCall> BlockingAnalysis::projectLock(const Stmt *S) const {
   if (!LockTypes)
     return std::nullopt;
   BlockingCall Result;
@@ -296,7 +293,8 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
     // an implementation base.
     const CXXRecordDecl *ObjectClass =
         recordOf(Object->IgnoreParenImpCasts()->getType());
-    std::string Class = qualifiedName(ObjectClass ? ObjectClass : Method->getParent());
+    std::string Class =
+        qualifiedName(ObjectClass ? ObjectClass : Method->getParent());
     llvm::StringRef MethodName = Method->getName();
     bool Timed = MethodName.ends_with("_for") || MethodName.ends_with("_until");
     // A zero timeout polls: `f.wait_for(0s) == std::future_status::ready`,
@@ -333,8 +331,8 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
       }
     } else if (isOrDerivesFrom(Method->getParent(), "std::basic_istream") &&
                isBlockingInputStream(Object)) {
-      if (MethodName == "getline" || MethodName == "read" || MethodName == "get" ||
-          MethodName == "ignore" || MethodName == "peek")
+      if (MethodName == "getline" || MethodName == "read" ||
+          MethodName == "get" || MethodName == "ignore" || MethodName == "peek")
         Kind = BlockingKind::IO;
     }
     if (!Kind)
@@ -346,8 +344,7 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
   }
 
   if (Name == "std::getline") {
-    if (Call->getNumArgs() < 1 ||
-        !isBlockingInputStream(Call->getArg(0)))
+    if (Call->getNumArgs() < 1 || !isBlockingInputStream(Call->getArg(0)))
       return std::nullopt;
     Result.Kind = BlockingKind::IO;
     Result.Callee = Name;
@@ -362,7 +359,8 @@ BlockingAnalysis::classifyDirect(const Stmt *S) const {
     return std::nullopt;
   if (*Kind == BlockingKind::Sleep && Call->getNumArgs() == 1 &&
       Name.find("this_thread") != std::string::npos &&
-      llvm::StringRef(Name).ends_with("_for") && isZeroDuration(Call->getArg(0), Callee->getASTContext()))
+      llvm::StringRef(Name).ends_with("_for") &&
+      isZeroDuration(Call->getArg(0), Callee->getASTContext()))
     return std::nullopt;
   Result.Kind = *Kind;
   Result.Callee = Name;
@@ -375,8 +373,8 @@ std::optional<BlockingCall> BlockingAnalysis::classify(const Stmt *S) {
   return classifyAtDepth(S, DepthLimit);
 }
 
-std::optional<BlockingCall>
-BlockingAnalysis::classifyAtDepth(const Stmt *S, unsigned Depth) {
+std::optional<BlockingCall> BlockingAnalysis::classifyAtDepth(const Stmt *S,
+                                                              unsigned Depth) {
   if (std::optional<BlockingCall> Direct = classifyDirect(S))
     return Direct;
   if (Depth == 0)

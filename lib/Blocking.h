@@ -33,14 +33,14 @@ class LockTypeRegistry;
 
 /// Why a call blocks.
 enum class BlockingKind {
-  Sleep,          ///< sleep_for, sleep_until, sleep, usleep, nanosleep
-  ConditionWait,  ///< condition_variable(_any)::wait*, pthread_cond_*wait
-  FutureWait,     ///< future/shared_future get and wait*, latch, barrier,
-                  ///< semaphore acquire
-  ThreadJoin,     ///< thread/jthread join, pthread_join
-  IO,             ///< blocking descriptor, socket, stdio and stream input
-  LockAcquire,    ///< locks a mutex (lock(), lock guards, std::lock)
-  Configured,     ///< listed as blocking by the user
+  Sleep,         ///< sleep_for, sleep_until, sleep, usleep, nanosleep
+  ConditionWait, ///< condition_variable(_any)::wait*, pthread_cond_*wait
+  FutureWait,    ///< future/shared_future get and wait*, latch, barrier,
+                 ///< semaphore acquire
+  ThreadJoin,    ///< thread/jthread join, pthread_join
+  IO,            ///< blocking descriptor, socket, stdio and stream input
+  LockAcquire,   ///< locks a mutex (lock(), lock guards, std::lock)
+  Configured,    ///< listed as blocking by the user
 };
 
 struct BlockingCall {

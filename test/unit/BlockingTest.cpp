@@ -85,10 +85,12 @@ TEST(BlockingTest, Sleeps) {
 }
 
 TEST(BlockingTest, ZeroTimeoutsPoll) {
-  EXPECT_FALSE(analyse("void f() { std::this_thread::sleep_for(0ms); }").Blocks);
-  EXPECT_FALSE(analyse("bool f(std::future<int> &fu) { return fu.wait_for("
-                       "std::chrono::seconds(0)) == std::future_status::ready; }")
-                   .Blocks);
+  EXPECT_FALSE(
+      analyse("void f() { std::this_thread::sleep_for(0ms); }").Blocks);
+  EXPECT_FALSE(
+      analyse("bool f(std::future<int> &fu) { return fu.wait_for("
+              "std::chrono::seconds(0)) == std::future_status::ready; }")
+          .Blocks);
   EXPECT_FALSE(analyse("bool f(std::future<int> &fu) { return fu.wait_for("
                        "std::chrono::seconds::zero()) == "
                        "std::future_status::ready; }")
@@ -117,8 +119,9 @@ TEST(BlockingTest, ConditionVariableWaits) {
                cv.wait_for(lk, 1s); })cpp");
   EXPECT_EQ(V.Kind, BlockingKind::ConditionWait);
   // Notifying never blocks.
-  EXPECT_FALSE(analyse("std::condition_variable cv; void f() { cv.notify_all(); }")
-                   .Blocks);
+  EXPECT_FALSE(
+      analyse("std::condition_variable cv; void f() { cv.notify_all(); }")
+          .Blocks);
 }
 
 TEST(BlockingTest, FuturesThreadsAndLatches) {
@@ -131,23 +134,25 @@ TEST(BlockingTest, FuturesThreadsAndLatches) {
   EXPECT_EQ(V.Kind, BlockingKind::ThreadJoin);
   EXPECT_EQ(V.Callee, "std::thread::join");
   EXPECT_FALSE(analyse("void f(std::thread &t) { t.detach(); }").Blocks);
-  EXPECT_FALSE(analyse("bool f(std::future<int> &fu) { return fu.valid(); }")
-                   .Blocks);
+  EXPECT_FALSE(
+      analyse("bool f(std::future<int> &fu) { return fu.valid(); }").Blocks);
 }
 
 TEST(BlockingTest, DescriptorAndSocketIO) {
   Verdict V = analyse("long f(int fd, char *b) { return ::read(fd, b, 8); }");
   EXPECT_EQ(V.Kind, BlockingKind::IO);
   EXPECT_EQ(V.Callee, "read");
-  EXPECT_EQ(analyse("long f(int s, char *b) { return recv(s, b, 8, 0); }").Callee,
-            "recv");
-  EXPECT_EQ(analyse("int f(int s) { return accept(s, nullptr, nullptr); }").Callee,
-            "accept");
+  EXPECT_EQ(
+      analyse("long f(int s, char *b) { return recv(s, b, 8, 0); }").Callee,
+      "recv");
+  EXPECT_EQ(
+      analyse("int f(int s) { return accept(s, nullptr, nullptr); }").Callee,
+      "accept");
   EXPECT_EQ(analyse("int f(pollfd *p) { return poll(p, 1, -1); }").Callee,
             "poll");
-  EXPECT_EQ(analyse("char *f(char *b, FILE *in) { return fgets(b, 8, in); }")
-                .Callee,
-            "fgets");
+  EXPECT_EQ(
+      analyse("char *f(char *b, FILE *in) { return fgets(b, 8, in); }").Callee,
+      "fgets");
   EXPECT_EQ(analyse("unsigned long f(char *b, FILE *in) { return std::fread(b, "
                     "1, 8, in); }")
                 .Kind,
@@ -172,12 +177,12 @@ TEST(BlockingTest, StreamsExceptStringStreams) {
   EXPECT_EQ(V.Kind, BlockingKind::IO);
   EXPECT_EQ(V.Callee, "std::getline");
   EXPECT_TRUE(analyse("void f(std::ifstream &in, int &x) { in >> x; }").Blocks);
-  EXPECT_TRUE(analyse("void f(std::istream &in, std::string &x) { in >> x; }")
-                  .Blocks);
-  EXPECT_TRUE(analyse("void f(std::istream &in, char *b) { in.read(b, 4); }")
-                  .Blocks);
-  EXPECT_FALSE(analyse("void f(std::istringstream &in, int &x) { in >> x; }")
-                   .Blocks);
+  EXPECT_TRUE(
+      analyse("void f(std::istream &in, std::string &x) { in >> x; }").Blocks);
+  EXPECT_TRUE(
+      analyse("void f(std::istream &in, char *b) { in.read(b, 4); }").Blocks);
+  EXPECT_FALSE(
+      analyse("void f(std::istringstream &in, int &x) { in >> x; }").Blocks);
   EXPECT_FALSE(analyse("void f(std::stringstream &in, std::string &s) { "
                        "std::getline(in, s); }")
                    .Blocks);
@@ -197,9 +202,9 @@ TEST(BlockingTest, AcquiringMutexes) {
                     "std::shared_lock<std::shared_mutex> g(sm); }")
                 .Mutex,
             "sm");
-  EXPECT_EQ(analyse("std::mutex a, b; void f() { std::scoped_lock g(a, b); }")
-                .Kind,
-            BlockingKind::LockAcquire);
+  EXPECT_EQ(
+      analyse("std::mutex a, b; void f() { std::scoped_lock g(a, b); }").Kind,
+      BlockingKind::LockAcquire);
   EXPECT_EQ(analyse("std::mutex a, b; void f() { std::lock(a, b); }").Callee,
             "std::lock");
   // A unique_lock relocked later acquires the mutex it was built on.
@@ -208,10 +213,12 @@ TEST(BlockingTest, AcquiringMutexes) {
     void f() { std::unique_lock<std::mutex> lk(m, std::defer_lock); lk.lock(); })cpp")
                 .Mutex,
             "m");
-  EXPECT_FALSE(analyse("std::mutex m; void f() { "
-                       "std::unique_lock<std::mutex> lk(m, std::try_to_lock); }")
-                   .Blocks);
-  EXPECT_FALSE(analyse("std::mutex m; bool f() { return m.try_lock(); }").Blocks);
+  EXPECT_FALSE(
+      analyse("std::mutex m; void f() { "
+              "std::unique_lock<std::mutex> lk(m, std::try_to_lock); }")
+          .Blocks);
+  EXPECT_FALSE(
+      analyse("std::mutex m; bool f() { return m.try_lock(); }").Blocks);
   EXPECT_FALSE(analyse("std::mutex m; void f() { m.unlock(); }").Blocks);
 }
 
