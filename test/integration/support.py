@@ -128,7 +128,9 @@ def sarif_multitool_dir():
     explicit = os.environ.get("MAPGUARD_SARIF_MULTITOOL_DIR")
     if explicit:
         return explicit
-    cache = os.path.join(BUILD_DIR, "_deps", "sarif-multitool-" + SARIF_MULTITOOL_VERSION)
+    # Outside the build directory, so the LLVM 19 and 22 runs share one copy.
+    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    cache = os.path.join(cache_home, "mapguard", "sarif-multitool-" + SARIF_MULTITOOL_VERSION)
     package = os.path.join(cache, "node_modules", "@microsoft", "sarif-multitool-linux")
     if not os.path.isfile(os.path.join(package, "Sarif.Multitool")):
         os.makedirs(cache, exist_ok=True)
