@@ -223,8 +223,7 @@ private:
         continue;
       forEachMapAccess(
           Body, Maps,
-          [&](const MapAccess &Access,
-              llvm::ArrayRef<const Stmt *> Ancestors) {
+          [&](const MapAccess &Access, llvm::ArrayRef<const Stmt *> Ancestors) {
             if (Full)
               return;
             if (Access.Kind != OperationKind::Iterate && !Access.isMutation())
@@ -348,8 +347,8 @@ private:
           continue;
         // A reader lock that lets a writer in is wrong wherever it runs:
         // several readers hold it at once.
-        bool Concurrent = concurrent(ItCtx, MuCtx) ||
-                          Kind == Verdict::SharedWriter;
+        bool Concurrent =
+            concurrent(ItCtx, MuCtx) || Kind == Verdict::SharedWriter;
         if (!Concurrent)
           continue;
         if (ItCtx.K == RunContext::Method && MuCtx.K == RunContext::Method &&
@@ -368,20 +367,20 @@ private:
     const SourceManager &SM = AST.getSourceManager();
     // clang-tidy keeps one of several equal warnings at one place: put the
     // pair whose two sides are most closely related first.
-    std::stable_sort(Pairs.begin(), Pairs.end(),
-                     [&](const Pair &A, const Pair &B) {
-                       SourceLocation LA = A.Mutation->Access.Site->getBeginLoc();
-                       SourceLocation LB = B.Mutation->Access.Site->getBeginLoc();
-                       if (LA != LB)
-                         return SM.isBeforeInTranslationUnit(LA, LB);
-                       unsigned RA = distance(*A.Iteration, *A.Mutation);
-                       unsigned RB = distance(*B.Iteration, *B.Mutation);
-                       if (RA != RB)
-                         return RA < RB;
-                       return SM.isBeforeInTranslationUnit(
-                           A.Iteration->Access.Site->getBeginLoc(),
-                           B.Iteration->Access.Site->getBeginLoc());
-                     });
+    std::stable_sort(
+        Pairs.begin(), Pairs.end(), [&](const Pair &A, const Pair &B) {
+          SourceLocation LA = A.Mutation->Access.Site->getBeginLoc();
+          SourceLocation LB = B.Mutation->Access.Site->getBeginLoc();
+          if (LA != LB)
+            return SM.isBeforeInTranslationUnit(LA, LB);
+          unsigned RA = distance(*A.Iteration, *A.Mutation);
+          unsigned RB = distance(*B.Iteration, *B.Mutation);
+          if (RA != RB)
+            return RA < RB;
+          return SM.isBeforeInTranslationUnit(
+              A.Iteration->Access.Site->getBeginLoc(),
+              B.Iteration->Access.Site->getBeginLoc());
+        });
     for (const Pair &P : Pairs)
       report(*P.Iteration, *P.Mutation, P.Kind, P.SharedLock);
   }
@@ -400,8 +399,7 @@ private:
     };
     if (Origin(CA) == Origin(CB))
       return 1;
-    if (CA.Spawn && CB.Class &&
-        dyn_cast<CXXMethodDecl>(CA.Spawn->Spawner) &&
+    if (CA.Spawn && CB.Class && dyn_cast<CXXMethodDecl>(CA.Spawn->Spawner) &&
         cast<CXXMethodDecl>(CA.Spawn->Spawner)->getParent() == CB.Class)
       return 1;
     return 2;
@@ -459,14 +457,14 @@ private:
                "'%0' is iterated here %1, %2", DiagnosticIDs::Note)
         << Iteration.LocalName << contextText(Iteration)
         << locksText(Iteration.Locks);
-    Check.diag(Mutation.Access.Site->getBeginLoc(),
-               "the mutation runs %0, %1", DiagnosticIDs::Note)
+    Check.diag(Mutation.Access.Site->getBeginLoc(), "the mutation runs %0, %1",
+               DiagnosticIDs::Note)
         << contextText(Mutation) << locksText(Mutation.Locks);
     const RunContext &ItCtx = Contexts[Iteration.ContextIndex];
     const RunContext &MuCtx = Contexts[Mutation.ContextIndex];
-    const ThreadSpawn *Spawn = ItCtx.K != RunContext::Method ? ItCtx.Spawn
+    const ThreadSpawn *Spawn = ItCtx.K != RunContext::Method   ? ItCtx.Spawn
                                : MuCtx.K != RunContext::Method ? MuCtx.Spawn
-                                                            : nullptr;
+                                                               : nullptr;
     if (Spawn)
       Check.diag(Spawn->Site->getBeginLoc(),
                  Spawn->Kind == SpawnKind::Executor
@@ -546,8 +544,8 @@ private:
                "iterate it without that lock")
         << F->getNameAsString() << What << Map->name()
         << Record->getNameAsString();
-    for (const SharedAccess *Mutation : llvm::ArrayRef(LockedMutations)
-                                            .take_front(2))
+    for (const SharedAccess *Mutation :
+         llvm::ArrayRef(LockedMutations).take_front(2))
       Check.diag(Mutation->Access.Site->getBeginLoc(),
                  "'%0' is mutated here, %1", DiagnosticIDs::Note)
           << Map->name() << locksText(Mutation->Locks);
@@ -622,12 +620,11 @@ void ConcurrentIterationMutationCheck::check(
   if (!Result.Nodes.getNodeAs<TranslationUnitDecl>("tu"))
     return;
   ThreadContextConfig Config;
-  Config.ExecutorFunctions = ThreadContexts::parseNameList(ThreadEntryFunctions);
+  Config.ExecutorFunctions =
+      ThreadContexts::parseNameList(ThreadEntryFunctions);
   Analysis Run(*this, *Result.Context, MapTypes.registry(), LockTypes,
                std::move(Config), ClassOwnsMutexRule, ReportEscapingReferences);
   Run.run();
 }
-
-void ConcurrentIterationMutationCheck::onEndOfTranslationUnit() {}
 
 } // namespace clang::tidy::mapguard

@@ -89,9 +89,8 @@ void LockSet::releaseMutex(const MutexRef &Mutex,
   };
   bool AnyManual = llvm::any_of(
       Locks, [&](const HeldLock &Lock) { return Matches(Lock, true); });
-  llvm::erase_if(Locks, [&](const HeldLock &Lock) {
-    return Matches(Lock, AnyManual);
-  });
+  llvm::erase_if(
+      Locks, [&](const HeldLock &Lock) { return Matches(Lock, AnyManual); });
 }
 
 LockSet LockSet::intersect(const LockSet &A, const LockSet &B) {
@@ -183,9 +182,9 @@ llvm::StringRef typedefName(QualType T) {
 } // namespace
 
 LockTypeRegistry::LockTypeRegistry() {
-  for (llvm::StringRef Name : {"std::mutex", "std::timed_mutex",
-                               "std::recursive_mutex",
-                               "std::recursive_timed_mutex"})
+  for (llvm::StringRef Name :
+       {"std::mutex", "std::timed_mutex", "std::recursive_mutex",
+        "std::recursive_timed_mutex"})
     Mutexes[Name] = false;
   for (llvm::StringRef Name : {"std::shared_mutex", "std::shared_timed_mutex"})
     Mutexes[Name] = true;
@@ -260,10 +259,10 @@ bool LockTypeRegistry::isMutexRecord(const CXXRecordDecl *Record,
     return true;
   if (Record->hasAttr<ScopedLockableAttr>())
     return false;
-  bool HasLockPair = (hasMethodNamed(Record, {"lock"}) &&
-                      hasMethodNamed(Record, {"unlock"})) ||
-                     (hasMethodNamed(Record, {"Lock"}) &&
-                      hasMethodNamed(Record, {"Unlock"}));
+  bool HasLockPair =
+      (hasMethodNamed(Record, {"lock"}) &&
+       hasMethodNamed(Record, {"unlock"})) ||
+      (hasMethodNamed(Record, {"Lock"}) && hasMethodNamed(Record, {"Unlock"}));
   if (!HasLockPair)
     return false;
   // std::unique_lock has lock()/unlock() too: a guard is not a mutex.
@@ -766,7 +765,8 @@ private:
         return Object ? resolveMutex(Object, ObjectIsPointer) : std::nullopt;
       return capabilityAt(Arg, Callee, Call, Object, ObjectIsPointer);
     };
-    for (const auto *Acquire : Callee->specific_attrs<AcquireCapabilityAttr>()) {
+    for (const auto *Acquire :
+         Callee->specific_attrs<AcquireCapabilityAttr>()) {
       LockKind Kind =
           Acquire->isShared() ? LockKind::Shared : LockKind::Exclusive;
       if (Acquire->args_size() == 0)
@@ -775,7 +775,8 @@ private:
         acquireManual(Resolve(Arg), Kind, Call, State);
       Applied = true;
     }
-    for (const auto *Release : Callee->specific_attrs<ReleaseCapabilityAttr>()) {
+    for (const auto *Release :
+         Callee->specific_attrs<ReleaseCapabilityAttr>()) {
       if (Release->args_size() == 0)
         releaseManual(Resolve(nullptr), std::nullopt, State);
       for (const Expr *Arg : Release->args())
@@ -790,8 +791,7 @@ private:
   /// the callee's `this` become members of the call's object.
   std::optional<MutexRef> capabilityAt(const Expr *Arg,
                                        const FunctionDecl *Callee,
-                                       const CallExpr *Call,
-                                       const Expr *Object,
+                                       const CallExpr *Call, const Expr *Object,
                                        bool ObjectIsPointer) {
     Arg = Arg->IgnoreParenImpCasts();
     bool Pointer = Arg->getType()->isPointerType();
@@ -1149,8 +1149,7 @@ LockSetAnalysis::stateFor(const FunctionDecl *F) {
     Result->Failed = true;
     return Result;
   }
-  Result->Graph =
-      CFG::buildCFG(F, Body, &F->getASTContext(), cfgOptions());
+  Result->Graph = CFG::buildCFG(F, Body, &F->getASTContext(), cfgOptions());
   const CFG *Graph = Result->Graph.get();
   if (!Graph && !mentionsLocking(Body, Types)) {
     // No CFG (some dependent code), but nothing here locks or unlocks:

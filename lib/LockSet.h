@@ -34,13 +34,13 @@
 #define MAPGUARD_LIB_LOCKSET_H
 
 #include "MapIdentity.h"
+#include "clang/AST/Type.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
-#include "clang/AST/Type.h"
 #include <memory>
 #include <optional>
 

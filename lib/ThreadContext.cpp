@@ -184,8 +184,10 @@ private:
       return;
     bool JThread = recordName(Ctor->getType()) == "std::jthread";
     llvm::SmallVector<const Expr *, 4> Args(Ctor->arguments());
-    addSpawn(F, Ctor, Ancestors, JThread ? SpawnKind::JThread : SpawnKind::Thread,
-             JThread ? "std::jthread" : "std::thread", Args, handleOf(Ctor, Ancestors));
+    addSpawn(F, Ctor, Ancestors,
+             JThread ? SpawnKind::JThread : SpawnKind::Thread,
+             JThread ? "std::jthread" : "std::thread", Args,
+             handleOf(Ctor, Ancestors));
   }
 
   void memberCall(const FunctionDecl *F, const CXXMemberCallExpr *Call,
@@ -398,8 +400,9 @@ private:
         continue;
       if (Spawn.Handle && Wait.Object != Spawn.Handle)
         continue;
-      if (!Spawn.Handle && Wait.Object && isFutureType(Wait.Object->getType()) !=
-                                              (Spawn.Kind == SpawnKind::Async))
+      if (!Spawn.Handle && Wait.Object &&
+          isFutureType(Wait.Object->getType()) !=
+              (Spawn.Kind == SpawnKind::Async))
         continue;
       if (Spawn.Kind == SpawnKind::Executor || Spawn.Kind == SpawnKind::PThread)
         continue;
@@ -644,9 +647,11 @@ bool ThreadContexts::mayOverlap(const ThreadSpawn &A,
     // spawner may meet anything.
     return A.JoinLoc.isInvalid() || B.JoinLoc.isInvalid();
   SourceManager &SM = Context->getSourceManager();
-  if (A.JoinLoc.isValid() && SM.isBeforeInTranslationUnit(A.JoinLoc, B.StartLoc))
+  if (A.JoinLoc.isValid() &&
+      SM.isBeforeInTranslationUnit(A.JoinLoc, B.StartLoc))
     return false;
-  if (B.JoinLoc.isValid() && SM.isBeforeInTranslationUnit(B.JoinLoc, A.StartLoc))
+  if (B.JoinLoc.isValid() &&
+      SM.isBeforeInTranslationUnit(B.JoinLoc, A.StartLoc))
     return false;
   return !A.WaitedImmediately && !B.WaitedImmediately;
 }
@@ -705,7 +710,8 @@ ThreadContexts::expand(ContextFunction Root, const ThreadSpawn *WindowOf) {
                   Arrow ? resolvePointeeMapRef(Object) : resolveMapRef(Object);
               if (!ObjectRef)
                 return;
-              std::optional<MapRef> Shared = sharedIdentity(*ObjectRef, Current);
+              std::optional<MapRef> Shared =
+                  sharedIdentity(*ObjectRef, Current);
               if (!Shared)
                 return; // a method of an object private to this context
               Inner.This = Shared;
@@ -818,15 +824,16 @@ bool isFlagRead(const Expr *E, unsigned Depth = 0) {
     return false;
   E = E->IgnoreParenImpCasts();
   if (const auto *Not = dyn_cast<UnaryOperator>(E))
-    return Not->getOpcode() == UO_LNot && isFlagRead(Not->getSubExpr(), Depth + 1);
+    return Not->getOpcode() == UO_LNot &&
+           isFlagRead(Not->getSubExpr(), Depth + 1);
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *Method = Call->getMethodDecl();
     if (!Method)
       return false;
-    bool Reads = isa<CXXConversionDecl>(Method) ||
-                 (Method->getIdentifier() &&
-                  (Method->getName() == "load" ||
-                   Method->getName() == "stop_requested"));
+    bool Reads =
+        isa<CXXConversionDecl>(Method) ||
+        (Method->getIdentifier() && (Method->getName() == "load" ||
+                                     Method->getName() == "stop_requested"));
     if (!Reads)
       return false;
     if (Method->getIdentifier() && Method->getName() == "stop_requested")

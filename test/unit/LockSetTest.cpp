@@ -1,7 +1,7 @@
 //===- LockSetTest.cpp ----------------------------------------------------===//
 
-#include "ASTFixture.h"
 #include "LockSet.h"
+#include "ASTFixture.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -54,7 +54,8 @@ std::vector<std::string> locksAtProbes(const std::string &Code,
     const auto *Literal =
         dyn_cast<IntegerLiteral>(Calls[I]->getArg(0)->IgnoreParenImpCasts());
     int64_t N = Literal ? Literal->getValue().getSExtValue() : -1;
-    Ordered.emplace_back(N, render(Analysis.locksHeldAt(Functions[I], Calls[I])));
+    Ordered.emplace_back(N,
+                         render(Analysis.locksHeldAt(Functions[I], Calls[I])));
   }
   std::sort(Ordered.begin(), Ordered.end());
   for (auto &[N, Text] : Ordered)

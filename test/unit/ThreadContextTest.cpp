@@ -1,8 +1,8 @@
 //===- ThreadContextTest.cpp ----------------------------------------------===//
 
+#include "ThreadContext.h"
 #include "ASTFixture.h"
 #include "MapAccess.h"
-#include "ThreadContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 
@@ -17,7 +17,8 @@ namespace {
 
 /// For every map access in the thread functions of the only spawn:
 /// "function:map" with the map in the spawner's terms, or "function:private".
-std::vector<std::string> threadSideMaps(ASTUnit &AST, ThreadContexts &Contexts) {
+std::vector<std::string> threadSideMaps(ASTUnit &AST,
+                                        ThreadContexts &Contexts) {
   std::vector<std::string> Result;
   Contexts.build(AST.getASTContext());
   EXPECT_EQ(Contexts.spawns().size(), 1u);
@@ -26,20 +27,19 @@ std::vector<std::string> threadSideMaps(ASTUnit &AST, ThreadContexts &Contexts) 
   MapTypeRegistry Maps;
   for (const ContextFunction &Function :
        Contexts.threadFunctions(Contexts.spawns().front())) {
-    std::string Name = isa<CXXMethodDecl>(Function.Function) &&
-                               cast<CXXMethodDecl>(Function.Function)
-                                   ->getParent()
-                                   ->isLambda()
-                           ? "lambda"
-                           : Function.Function->getNameAsString();
-    forEachMapAccess(Function.Function->getBody(), Maps,
-                     [&](const MapAccess &Access, llvm::ArrayRef<const Stmt *>) {
-                       std::optional<MapRef> Ref = Access.target();
-                       std::optional<MapRef> Shared =
-                           Ref ? sharedIdentity(*Ref, Function) : std::nullopt;
-                       Result.push_back(Name + ":" +
-                                        (Shared ? Shared->name() : "private"));
-                     });
+    std::string Name =
+        isa<CXXMethodDecl>(Function.Function) &&
+                cast<CXXMethodDecl>(Function.Function)->getParent()->isLambda()
+            ? "lambda"
+            : Function.Function->getNameAsString();
+    forEachMapAccess(
+        Function.Function->getBody(), Maps,
+        [&](const MapAccess &Access, llvm::ArrayRef<const Stmt *>) {
+          std::optional<MapRef> Ref = Access.target();
+          std::optional<MapRef> Shared =
+              Ref ? sharedIdentity(*Ref, Function) : std::nullopt;
+          Result.push_back(Name + ":" + (Shared ? Shared->name() : "private"));
+        });
   }
   return Result;
 }
@@ -230,10 +230,10 @@ void g(int n) {
   Contexts.build(AST->getASTContext());
   ASSERT_EQ(Contexts.spawns().size(), 2u);
   auto CallTo = [&](const char *Name, const char *In) {
-    return findOne<CallExpr>(
-        *AST, callExpr(callee(functionDecl(hasName(Name))),
-                       hasAncestor(functionDecl(hasName(In))))
-                  .bind("n"));
+    return findOne<CallExpr>(*AST,
+                             callExpr(callee(functionDecl(hasName(Name))),
+                                      hasAncestor(functionDecl(hasName(In))))
+                                 .bind("n"));
   };
   const ThreadSpawn &F = Contexts.spawns()[0];
   EXPECT_EQ(Contexts.orderOf(F, CallTo("before", "f")), SpawnOrder::Before);
@@ -269,7 +269,8 @@ void f(ThreadPool &pool) {
   EXPECT_EQ(Unconfigured.spawns().size(), 0u);
 
   ThreadContextConfig Config;
-  Config.ExecutorFunctions = ThreadContexts::parseNameList("::ThreadPool::submit; boost::asio::post");
+  Config.ExecutorFunctions =
+      ThreadContexts::parseNameList("::ThreadPool::submit; boost::asio::post");
   ASSERT_EQ(Config.ExecutorFunctions.size(), 2u);
   ThreadContexts Configured(Config);
   EXPECT_EQ(threadSideMaps(*AST, Configured), (Strings{"lambda:table"}));
@@ -326,10 +327,10 @@ struct Loops {
   EXPECT_TRUE(ownsMutex(Record("Reader"), Types));
   EXPECT_FALSE(ownsMutex(Record("Plain"), Types));
 
-  auto Loops = findAll<Stmt>(
-      *AST, stmt(anyOf(whileStmt(), forStmt(), doStmt()),
-                 hasAncestor(cxxMethodDecl(hasName("f"))))
-                .bind("n"));
+  auto Loops =
+      findAll<Stmt>(*AST, stmt(anyOf(whileStmt(), forStmt(), doStmt()),
+                               hasAncestor(cxxMethodDecl(hasName("f"))))
+                              .bind("n"));
   std::vector<bool> Endless;
   for (const Stmt *Loop : Loops)
     Endless.push_back(isEndlessLoop(Loop, AST->getASTContext()));

@@ -1,0 +1,28 @@
+// Reproduces concurrent-iteration-mutation-locks: movedLock; runs clean under ThreadSanitizer.
+
+#include "tsan_support.h"
+#include <map>
+#include <mutex>
+#include <thread>
+std::map<int, int> table;
+std::mutex mu;
+std::mutex other;
+void iterateLocked() {
+  awaitMark();
+  std::lock_guard<std::mutex> lock(mu);
+  long sum = 0;
+  for (auto &kv : table)
+    sum += kv.second;
+  consume(sum);
+}
+int main(int argc, char **) {
+  fill(table);
+  std::thread t(iterateLocked);
+  {
+    std::unique_lock<std::mutex> first(mu);
+    std::unique_lock<std::mutex> second(std::move(first));
+    table.erase(0);
+  }
+  mark();
+  t.join();
+}

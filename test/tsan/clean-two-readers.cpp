@@ -1,0 +1,27 @@
+// Reproduces concurrent-iteration-mutation-locks: twoReaders; runs clean under ThreadSanitizer.
+
+#include "tsan_support.h"
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+std::unordered_map<int, int> registry;
+std::shared_mutex rw;
+void readRegistry() {
+  std::shared_lock<std::shared_mutex> lock(rw);
+  long sum = 0;
+  for (auto &kv : registry)
+    sum += kv.second;
+  consume(sum);
+}
+
+int main() {
+  fill(registry);
+  std::thread t(readRegistry);
+  std::shared_lock<std::shared_mutex> lock(rw);
+  long n = static_cast<long>(registry.count(5));
+  for (auto &kv : registry)
+    n += kv.second;
+  consume(n);
+  lock.unlock();
+  t.join();
+}
