@@ -337,3 +337,42 @@ struct Loops {
   EXPECT_EQ(Endless, (std::vector<bool>{true, true, true, true, true, true,
                                         false, false, false}));
 }
+
+TEST(ThreadContext, OverlapAndMutexOwningClasses) {
+  auto AST = parse(R"cpp(
+#include <mutex>
+#include <thread>
+void work() {}
+void sequential() {
+  std::thread a(work);
+  a.join();
+  std::thread b(work);
+  b.join();
+}
+void together() {
+  std::thread c(work);
+  std::thread d(work);
+  c.join();
+  d.join();
+}
+void detached() { std::thread(work).detach(); }
+struct Guarded { std::mutex mu; void f() {} };
+struct Unguarded { int x; };
+)cpp");
+  ThreadContexts Contexts;
+  Contexts.build(AST->getASTContext());
+  llvm::ArrayRef<ThreadSpawn> S = Contexts.spawns();
+  ASSERT_EQ(S.size(), 5u);
+  EXPECT_FALSE(Contexts.mayOverlap(S[0], S[1])); // joined before started
+  EXPECT_TRUE(Contexts.mayOverlap(S[2], S[3]));  // both running
+  EXPECT_FALSE(Contexts.mayOverlap(S[0], S[2])); // joined in other calls
+  EXPECT_TRUE(Contexts.mayOverlap(S[4], S[0]));  // detached: outlives its call
+  EXPECT_FALSE(Contexts.mayOverlap(S[0], S[0])); // not in a loop
+  LockTypeRegistry Types;
+  llvm::ArrayRef<const CXXRecordDecl *> Owners =
+      Contexts.mutexOwningClasses(Types);
+  ASSERT_EQ(Owners.size(), 1u);
+  EXPECT_EQ(Owners.front()->getName(), "Guarded");
+  // Every function with a body outside system headers was scanned.
+  EXPECT_GE(Contexts.userFunctions().size(), 5u);
+}
