@@ -172,6 +172,8 @@ struct MutationDuringIterationCheck::Finding {
   /// Set when the mutation happens inside a member function called here.
   const CXXMethodDecl *Helper = nullptr;
   SourceLocation InnerLoc;
+  /// The member function whose body holds the mutation (Helper, or one it calls).
+  const CXXMethodDecl *InnerMethod = nullptr;
 };
 
 MutationDuringIterationCheck::MutationDuringIterationCheck(
@@ -187,11 +189,16 @@ void MutationDuringIterationCheck::storeOptions(
 }
 
 void MutationDuringIterationCheck::registerMatchers(MatchFinder *Finder) {
+  // One matcher per loop kind, so that the match finder only calls us for
+  // loops instead of testing every statement.
   Finder->addMatcher(
-      stmt(anyOf(cxxForRangeStmt(), forStmt(), whileStmt(), doStmt()),
-           unless(isExpansionInSystemHeader()))
-          .bind("loop"),
-      this);
+      cxxForRangeStmt(unless(isExpansionInSystemHeader())).bind("loop"), this);
+  Finder->addMatcher(forStmt(unless(isExpansionInSystemHeader())).bind("loop"),
+                     this);
+  Finder->addMatcher(
+      whileStmt(unless(isExpansionInSystemHeader())).bind("loop"), this);
+  Finder->addMatcher(doStmt(unless(isExpansionInSystemHeader())).bind("loop"),
+                     this);
 }
 
 void MutationDuringIterationCheck::check(
@@ -224,7 +231,7 @@ void MutationDuringIterationCheck::inspectAccess(
                /*ResultMayReseat=*/true);
   if (std::optional<Hazard> Kind = judge(Facts, ReportUncertainErase))
     report(Loop, Finding{Access.Site->getBeginLoc(), *Kind, *Access.Op,
-                         nullptr, SourceLocation()});
+                         nullptr, SourceLocation(), nullptr});
 }
 
 void MutationDuringIterationCheck::inspectHelperCall(
@@ -247,7 +254,7 @@ void MutationDuringIterationCheck::inspectHelperCall(
                  Mutation.ResultReturned);
     if (std::optional<Hazard> Kind = judge(Facts, ReportUncertainErase)) {
       report(Loop, Finding{Call->getBeginLoc(), *Kind, Mutation.Op, Helper,
-                           Mutation.Site->getBeginLoc()});
+                           Mutation.Site->getBeginLoc(), Mutation.Method});
       return; // one warning per call
     }
   }
@@ -263,7 +270,8 @@ void MutationDuringIterationCheck::report(const MapLoop &Loop,
   diag(F.Loc, "%0 %1") << Subject << consequence(F.Kind);
   if (F.Helper)
     diag(F.InnerLoc, "'%0' is mutated here, in '%1'", DiagnosticIDs::Note)
-        << MapName << F.Helper->getNameAsString();
+        << MapName
+        << (F.InnerMethod ? F.InnerMethod : F.Helper)->getNameAsString();
   diag(Loop.Loop->getBeginLoc(), "'%0' is iterated here; %1",
        DiagnosticIDs::Note)
       << MapName << adviceFor(Loop, F.Kind, F.Op, MapName);

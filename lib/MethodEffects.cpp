@@ -89,6 +89,7 @@ std::vector<MemberMutation> MethodEffects::compute(const CXXMethodDecl *Method,
     Mutation.Op = *Access.Op;
     Mutation.Type = Access.Type;
     Mutation.Site = Access.Site;
+    Mutation.Method = Method;
     Mutation.ArgParam =
         parameterIndex(Access.Args.empty() ? nullptr : Access.Args[0], Method);
     Mutation.ResultReturned = isReturned(Ancestors);

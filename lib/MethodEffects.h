@@ -34,6 +34,8 @@ struct MemberMutation {
   MapTypeInfo Type;
   /// The mutating expression, in the innermost callee.
   const clang::Stmt *Site = nullptr;
+  /// The member function whose body contains Site.
+  const clang::CXXMethodDecl *Method = nullptr;
   /// Which parameter of the summarised function is passed on as the
   /// operation's first argument (the key or iterator), or -1.
   int ArgParam = -1;

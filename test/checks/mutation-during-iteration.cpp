@@ -288,7 +288,7 @@ struct Registry {
       if (it->second == 0)
         this->forgetAfterLogging(2, it->first);
     // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'erase' on 'table_' in 'forgetAfterLogging' removes the current element and invalidates the iterator of the loop over it [mapguard-mutation-during-iteration]
-    // CHECK-MESSAGES: :[[@LINE-19]]:42: note: 'table_' is mutated here, in 'forgetAfterLogging'
+    // CHECK-MESSAGES: :[[@LINE-19]]:42: note: 'table_' is mutated here, in 'forget'
     // CHECK-MESSAGES: :[[@LINE-5]]:5: note: 'table_' is iterated here; advance with 'it = table_.erase(it)', or use std::erase_if (C++20)
   }
 
