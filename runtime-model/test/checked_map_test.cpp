@@ -283,7 +283,8 @@ TEST(CheckedMapConcurrent, WriteDuringAnotherThreadsIterationHandshake) {
 
 // The real race, as a fault injection: the writer inserts while the reader
 // walks, with no ordering between the insertion and the reader's steps (the
-// reader only waits, at mid-iteration, until the writer is ready to write).
+// writer waits until the reader is half-way, and the reader waits there
+// until the writer is about to write; nothing orders what follows).
 // Undefined behaviour by construction (that is the point), so not run under
 // ThreadSanitizer, which would rightly report the race itself. Insertion into
 // a std::map frees nothing, so the reader cannot touch freed memory; it stops
@@ -306,6 +307,7 @@ TEST(CheckedMapConcurrent, RacingWriterIsReportedInAtLeast99Percent) {
   int racing = 0;
   auto m = filled<std::map<int, int>>(kSize);
   for (int attempt = 0; attempt < kMaxAttempts && racing < kTrials; ++attempt) {
+    std::atomic<bool> half_way{false};
     std::atomic<bool> go{false};
     std::atomic<bool> reader_done{false};
     bool wrote_during_iteration = false;
@@ -314,6 +316,9 @@ TEST(CheckedMapConcurrent, RacingWriterIsReportedInAtLeast99Percent) {
       // A new thread's first allocation sets up its malloc arena (slow); do
       // it before announcing the write, so the write follows promptly.
       delete new int(0);
+      // Not before the iteration has begun: a write before begin() is no
+      // race (a new thread can get this far before main reaches begin()).
+      while (!half_way.load()) std::this_thread::yield();
       go.store(true);
       for (int i = 0; i < 3; ++i) m.emplace(-1 - i, i);
       wrote_during_iteration = !reader_done.load();
@@ -323,6 +328,7 @@ TEST(CheckedMapConcurrent, RacingWriterIsReportedInAtLeast99Percent) {
     for (auto it = m.begin(); it != m.end(); ++it) {
       sum += it->second;
       if (++step == kSize / 2) {
+        half_way.store(true);
         while (!go.load()) std::this_thread::yield();
       }
     }
