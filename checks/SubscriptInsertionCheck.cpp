@@ -3,6 +3,7 @@
 #include "SubscriptInsertionCheck.h"
 #include "ContainerSemantics.h"
 #include "Iteration.h"
+#include "KeyPresence.h"
 #include "MapAccess.h"
 #include "MapIdentity.h"
 #include "ReadOnlyUse.h"
@@ -216,6 +217,10 @@ void SubscriptInsertionCheck::check(const MatchFinder::MatchResult &Result) {
           return;
         ValueUse Use = classifyValueUse(Ancestors);
         if (!Use.onlyRead() || hasIdiomaticMappedType(Subscript))
+          return;
+        // A membership test or an insertion before it proved the key there.
+        if (keyKnownPresent(Accesses.front(), Ancestors, Maps, Effects,
+                            *Result.Context))
           return;
         Candidate C;
         C.Access = Accesses.front();

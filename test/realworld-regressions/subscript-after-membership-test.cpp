@@ -1,12 +1,10 @@
 // Reduced from leveldb 1.23 (helpers/memenv/memenv.cc, db/fault_injection_test.cc):
 // `m[k]` read after a membership test on the same map and key proved the
 // key present, with no mutation of the map in between. The subscript cannot
-// insert; mapguard-subscript-insertion reports all six of these on the smoke
-// set (false positives, docs/evaluation.md). Marked XFAIL until the analysis
-// knows which keys a dominating count()/find()/contains() test proved
-// present; when it does, this test XPASSes and the XFAIL line must go.
+// insert. mapguard-subscript-insertion reported all six of these on the smoke
+// set (false positives, docs/evaluation.md) until lib/KeyPresence learned
+// which keys a dominating count()/find()/contains() test proves present.
 //
-// XFAIL: *
 // RUN: %check_mapguard -std=c++17 %s mapguard-subscript-insertion %t
 
 #include <map>

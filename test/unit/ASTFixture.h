@@ -3,7 +3,9 @@
 #ifndef MAPGUARD_TEST_UNIT_ASTFIXTURE_H
 #define MAPGUARD_TEST_UNIT_ASTFIXTURE_H
 
+#include "MapAccess.h"
 #include "MapTypes.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Frontend/ASTUnit.h"
@@ -43,6 +45,36 @@ std::vector<const NodeT *> findAll(clang::ASTUnit &AST, MatcherT Matcher) {
   for (const auto &Match : clang::ast_matchers::match(Matcher, AST.getASTContext()))
     Nodes.push_back(Match.template getNodeAs<NodeT>("n"));
   return Nodes;
+}
+
+/// Parses \p Code and calls \p Visit for every subscript of a map in the
+/// body of function `f` (lambdas included), in source order, with the chain
+/// of statements from the body down to it.
+template <typename VisitT>
+void forEachMapSubscriptInF(const std::string &Code, const std::string &Std,
+                            VisitT Visit) {
+  auto AST = parse(Code, Std);
+  if (!AST)
+    return;
+  const auto *F = findOne<clang::FunctionDecl>(
+      *AST, clang::ast_matchers::functionDecl(clang::ast_matchers::hasName("f"),
+                                              clang::ast_matchers::isDefinition())
+                .bind("n"));
+  if (!F)
+    return;
+  analysis::MapTypeRegistry Maps;
+  analysis::WalkOptions Walk;
+  Walk.IntoLambdas = true;
+  analysis::forEachStmt(
+      F->getBody(),
+      [&](const clang::Stmt *S, llvm::ArrayRef<const clang::Stmt *> Chain) {
+        const auto *Op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(S);
+        if (!Op || Op->getOperator() != clang::OO_Subscript ||
+            !Maps.classify(Op->getArg(0)->getType()))
+          return;
+        Visit(*AST, Maps, S, Chain);
+      },
+      Walk);
 }
 
 } // namespace mapguard::testing

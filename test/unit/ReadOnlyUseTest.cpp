@@ -8,8 +8,6 @@
 using namespace clang;
 using namespace clang::ast_matchers;
 using namespace mapguard::analysis;
-using mapguard::testing::findOne;
-using mapguard::testing::parse;
 
 namespace {
 
@@ -39,26 +37,12 @@ const char *kindName(ValueUseKind Kind) {
 std::vector<std::string> usesIn(const std::string &Code,
                                 const std::string &Std = "c++17") {
   std::vector<std::string> Result;
-  auto AST = parse(Code, Std);
-  if (!AST)
-    return Result;
-  const auto *F = findOne<FunctionDecl>(
-      *AST, functionDecl(hasName("f"), isDefinition()).bind("n"));
-  if (!F)
-    return Result;
-  MapTypeRegistry Maps;
-  WalkOptions Walk;
-  Walk.IntoLambdas = true;
-  forEachStmt(
-      F->getBody(),
-      [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Chain) {
-        const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-        if (!Op || Op->getOperator() != OO_Subscript ||
-            !Maps.classify(Op->getArg(0)->getType()))
-          return;
+  mapguard::testing::forEachMapSubscriptInF(
+      Code, Std,
+      [&](ASTUnit &, const MapTypeRegistry &, const Stmt *,
+          llvm::ArrayRef<const Stmt *> Chain) {
         Result.push_back(kindName(classifyValueUse(Chain).Kind));
-      },
-      Walk);
+      });
   return Result;
 }
 
