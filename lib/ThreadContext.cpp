@@ -161,17 +161,21 @@ public:
     llvm::SmallVector<WaitCall, 4> Waits;
     WalkOptions Options;
     Options.NodeBudget = Config.NodeBudget;
-    forEachStmt(
-        Body,
-        [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Ancestors) {
-          if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
-            threadConstruction(F, Construct, Ancestors);
-          else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S))
-            memberCall(F, Member, Ancestors, Waits);
-          else if (const auto *Call = dyn_cast<CallExpr>(S))
-            freeCall(F, Call, Ancestors);
-        },
-        Options);
+    auto Visit = [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Ancestors) {
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+        threadConstruction(F, Construct, Ancestors);
+      else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S))
+        memberCall(F, Member, Ancestors, Waits);
+      else if (const auto *Call = dyn_cast<CallExpr>(S))
+        freeCall(F, Call, Ancestors);
+    };
+    // A constructor's member initializers run before its body; a thread
+    // member is often started there (`Worker() : thread_([this] { run(); })`).
+    if (const auto *Constructor = dyn_cast<CXXConstructorDecl>(F))
+      for (const CXXCtorInitializer *Init : Constructor->inits())
+        if (Init->isWritten() && Init->getInit())
+          forEachStmt(Init->getInit(), Visit, Options);
+    forEachStmt(Body, Visit, Options);
     for (size_t I = First; I < Spawns.size(); ++I)
       findJoin(Spawns[I], Waits, Body);
   }

@@ -261,3 +261,27 @@ private:
   std::unordered_map<int, int> jobs_;
   std::thread thread_;
 };
+
+// The same worker, its thread started in a member initializer.
+class InitializerWorker {
+public:
+  InitializerWorker() : thread_([this] { scan(); }) {}
+  ~InitializerWorker() { thread_.join(); }
+  void update(int k) {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.erase(k);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'erase' on 'jobs_' may run while another thread iterates it; no mutex is held by both sides [mapguard-concurrent-iteration-mutation]
+    // CHECK-MESSAGES: :[[@LINE+7]]:5: note: 'jobs_' is iterated here in the thread started by 'std::thread' in 'InitializerWorker::InitializerWorker' (through 'InitializerWorker::scan'), with no lock held
+    // CHECK-MESSAGES: :[[@LINE-3]]:5: note: the mutation runs in 'InitializerWorker::update', which may run concurrently with the other methods of 'InitializerWorker' (it owns a mutex), holding 'mu_'
+    // CHECK-MESSAGES: :[[@LINE-8]]:25: note: the thread is started here
+  }
+
+private:
+  void scan() {
+    for (auto &kv : jobs_)
+      (void)kv;
+  }
+  std::mutex mu_;
+  std::map<int, int> jobs_;
+  std::thread thread_;
+};

@@ -119,6 +119,22 @@ struct Worker {
   EXPECT_FALSE(Contexts.spawns().front().JoinLoc.isValid());
 }
 
+TEST(ThreadContext, ThreadMemberStartedInAConstructorInitializer) {
+  auto AST = parse(R"cpp(
+#include <map>
+#include <thread>
+struct Poller {
+  Poller() : thread_([this] { poll(); }) {}
+  ~Poller() { thread_.join(); }
+  void poll() { for (auto &kv : targets_) (void)kv; }
+  std::map<int, int> targets_;
+  std::thread thread_;
+};
+)cpp");
+  ThreadContexts Contexts;
+  EXPECT_EQ(threadSideMaps(*AST, Contexts), (Strings{"poll:targets_"}));
+}
+
 TEST(ThreadContext, MemberFunctionStartedOnAnotherObject) {
   auto AST = parse(R"cpp(
 #include <map>
