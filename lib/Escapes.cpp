@@ -18,38 +18,6 @@ using namespace clang;
 namespace mapguard::analysis {
 namespace {
 
-/// The qualified name of the class (template) of \p T: `std::thread`,
-/// `std::function`, `std::vector`.
-std::string classNameOf(QualType T) {
-  if (T.isNull())
-    return {};
-  const auto *Record = T.getNonReferenceType()->getAsCXXRecordDecl();
-  if (!Record)
-    return {};
-  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
-    return qualifiedNameWithoutInlineNamespaces(Spec->getSpecializedTemplate());
-  return qualifiedNameWithoutInlineNamespaces(Record);
-}
-
-std::optional<EscapeSpawn> threadKindOf(QualType T) {
-  std::string Name = classNameOf(T);
-  if (Name == "std::thread")
-    return EscapeSpawn::Thread;
-  if (Name == "std::jthread")
-    return EscapeSpawn::JThread;
-  return std::nullopt;
-}
-
-/// The first template argument of a class template specialization type.
-QualType elementTypeOf(QualType Container) {
-  const auto *Record = Container.getNonReferenceType()->getAsCXXRecordDecl();
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(Record);
-  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
-      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
-    return {};
-  return Spec->getTemplateArgs()[0].getAsType();
-}
-
 /// Wrappers that only convert or carry a callable or pointer: what they
 /// produce still holds the reference.
 bool isCallableWrapperType(QualType T) {
@@ -381,12 +349,14 @@ private:
     };
 
     // Handed to a thread or task.
+    auto IsExecutor = [&](llvm::StringRef Name) {
+      return Options.ExecutorFunctions.contains(Name);
+    };
     if (const auto *Construct = dyn_cast<CXXConstructExpr>(Parent)) {
-      if (std::optional<EscapeSpawn> Kind = threadKindOf(Construct->getType())) {
+      if (std::optional<SpawnSite> Spawn = spawnAt(Construct, IsExecutor)) {
         MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Construct);
-        Result.Spawn = Kind;
-        Result.EntryName =
-            *Kind == EscapeSpawn::JThread ? "std::jthread" : "std::thread";
+        Result.Spawn = Spawn->Kind;
+        Result.EntryName = Spawn->EntryName;
         if (threadObjectEscapes(Chain.take_front(I), Construct, *E.Map, Result))
           record(std::move(Result));
       }
@@ -398,29 +368,27 @@ private:
       if (!Method || !Object || !Method->getIdentifier() ||
           argumentIndex(Member, Cur) < 0)
         return;
-      if (isExecutor(Method)) {
-        MapEscape Result = Escaped(EscapeTarget::Task, Member);
-        Result.Spawn = EscapeSpawn::Executor;
-        Result.EntryName = qualifiedNameWithoutInlineNamespaces(Method);
-        if (taskEscapes(Chain.take_front(I), *E.Map, Result))
+      if (std::optional<SpawnSite> Spawn = spawnAt(Member, IsExecutor)) {
+        if (Spawn->Kind == SpawnKind::Executor) {
+          MapEscape Result = Escaped(EscapeTarget::Task, Member);
+          Result.Spawn = Spawn->Kind;
+          Result.EntryName = Spawn->EntryName;
+          if (taskEscapes(Chain.take_front(I), *E.Map, Result))
+            record(std::move(Result));
+          return;
+        }
+        // `workers.emplace_back([&] { ... })` starts a thread in place.
+        MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Member);
+        Result.Spawn = Spawn->Kind;
+        Result.EntryName = Spawn->EntryName;
+        Result.IntoContainer = true;
+        if (handleEscapes(resolveMapRef(Spawn->Container), *E.Map, Member,
+                          threadRule(Spawn->Kind), Result))
           record(std::move(Result));
         return;
       }
       if (!isInsertingMember(Method->getName()))
         return;
-      if (std::optional<EscapeSpawn> Kind =
-              threadKindOf(elementTypeOf(Object->getType()))) {
-        // `workers.emplace_back([&] { ... })` starts a thread in place.
-        MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Member);
-        Result.Spawn = Kind;
-        Result.EntryName =
-            *Kind == EscapeSpawn::JThread ? "std::jthread" : "std::thread";
-        Result.IntoContainer = true;
-        if (handleEscapes(resolveMapRef(Object), *E.Map, Member,
-                          threadRule(*Kind), Result))
-          record(std::move(Result));
-        return;
-      }
       MapEscape Result = Escaped(EscapeTarget::Member, Member);
       Result.IntoContainer = true;
       if (storedIn(Object, *E.Map, Result))
@@ -438,23 +406,25 @@ private:
         }
         return;
       }
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (!Callee)
+      std::optional<SpawnSite> Spawn = spawnAt(Call, IsExecutor);
+      if (!Spawn)
         return;
-      std::string Name = qualifiedNameWithoutInlineNamespaces(Callee);
-      int Arg = argumentIndex(Call, Cur);
-      if (Name == "std::async") {
+      switch (Spawn->Kind) {
+      case SpawnKind::Async: {
         MapEscape Result = Escaped(EscapeTarget::UnwaitedFuture, Call);
-        Result.Spawn = EscapeSpawn::Async;
-        Result.EntryName = "std::async";
+        Result.Spawn = Spawn->Kind;
+        Result.EntryName = Spawn->EntryName;
         if (futureEscapes(Chain.take_front(I), *E.Map, Result))
           record(std::move(Result));
         return;
       }
-      if (Name == "pthread_create" && Arg == 3 && Call->getNumArgs() == 4) {
+      case SpawnKind::PThread: {
+        // The map's address as the start routine's argument.
+        if (argumentIndex(Call, Cur) != 3)
+          return;
         MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Call);
-        Result.Spawn = EscapeSpawn::PThread;
-        Result.EntryName = "pthread_create";
+        Result.Spawn = Spawn->Kind;
+        Result.EntryName = Spawn->EntryName;
         WaitRule Rule;
         Rule.PThread = true;
         if (handleEscapes(resolvePointeeMapRef(Call->getArg(0)), *E.Map, Call,
@@ -462,12 +432,17 @@ private:
           record(std::move(Result));
         return;
       }
-      if (isExecutor(Callee)) {
+      case SpawnKind::Executor: {
         MapEscape Result = Escaped(EscapeTarget::Task, Call);
-        Result.Spawn = EscapeSpawn::Executor;
-        Result.EntryName = Name;
+        Result.Spawn = Spawn->Kind;
+        Result.EntryName = Spawn->EntryName;
         if (taskEscapes(Chain.take_front(I), *E.Map, Result))
           record(std::move(Result));
+        return;
+      }
+      case SpawnKind::Thread:
+      case SpawnKind::JThread:
+        return; // constructions are handled above
       }
       return;
     }
@@ -503,16 +478,10 @@ private:
     }
   }
 
-  bool isExecutor(const FunctionDecl *Callee) const {
-    return !Options.ExecutorFunctions.empty() &&
-           Options.ExecutorFunctions.contains(
-               qualifiedNameWithoutInlineNamespaces(Callee));
-  }
-
-  static WaitRule threadRule(EscapeSpawn Kind) {
+  static WaitRule threadRule(SpawnKind Kind) {
     WaitRule Rule;
     Rule.WaitMethods = {"join"};
-    Rule.DestructorWaits = Kind == EscapeSpawn::JThread;
+    Rule.DestructorWaits = Kind == SpawnKind::JThread;
     return Rule;
   }
 
@@ -520,7 +489,7 @@ private:
   bool threadObjectEscapes(llvm::ArrayRef<const Stmt *> Chain,
                            const CXXConstructExpr *Construct, const LocalMap &M,
                            MapEscape &Result) {
-    EscapeSpawn Kind = *Result.Spawn;
+    SpawnKind Kind = *Result.Spawn;
     size_t I = Chain.size() - 1;
     while (I > 0 && isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
                         CXXBindTemporaryExpr, ExprWithCleanups,

@@ -33,6 +33,7 @@
 
 #include "MapIdentity.h"
 #include "MapTypes.h"
+#include "SpawnSites.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringSet.h"
@@ -74,9 +75,6 @@ enum class EscapeTarget {
   Returned,          ///< returned from the function
 };
 
-/// How a thread or task was started.
-enum class EscapeSpawn { Thread, JThread, Async, PThread, Executor };
-
 struct MapEscape {
   /// The local map (an automatic variable or a by-value parameter).
   const clang::VarDecl *Map = nullptr;
@@ -89,7 +87,7 @@ struct MapEscape {
   /// The statement that hands it over: spawn call, assignment, return.
   const clang::Stmt *TargetSite = nullptr;
   /// Thread / task targets: how it was started, and its entry's name.
-  std::optional<EscapeSpawn> Spawn;
+  std::optional<SpawnKind> Spawn;
   std::string EntryName;
   /// The thread, future or storage named in the diagnostic (`t`,
   /// `callback_`, `workers`); empty for temporaries and returns.

@@ -164,12 +164,6 @@ bool hasMethodNamed(const CXXRecordDecl *Record,
   return false;
 }
 
-std::string qualifiedName(const CXXRecordDecl *Record) {
-  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
-    return qualifiedNameWithoutInlineNamespaces(Spec->getSpecializedTemplate());
-  return qualifiedNameWithoutInlineNamespaces(Record);
-}
-
 /// The name of the typedef \p T is spelled with, if any (pthread_mutex_t is
 /// a typedef of an anonymous union).
 llvm::StringRef typedefName(QualType T) {
@@ -233,7 +227,7 @@ bool LockTypeRegistry::isSharedMutex(QualType T) const {
   const CXXRecordDecl *Record = recordOf(T);
   if (!Record || !isMutexRecord(Record, 0))
     return false;
-  auto It = Mutexes.find(qualifiedName(Record));
+  auto It = Mutexes.find(classNameOf(Record));
   if (It != Mutexes.end())
     return It->second;
   return hasMethodNamed(Record, {"lock_shared", "LockShared", "ReaderLock",
@@ -250,7 +244,7 @@ bool LockTypeRegistry::isMutexRecord(const CXXRecordDecl *Record,
                                      unsigned Depth) const {
   if (!Record || Depth > ShapeDepthLimit)
     return false;
-  std::string Name = qualifiedName(Record);
+  std::string Name = classNameOf(Record);
   if (Mutexes.count(Name))
     return true;
   if (Guards.count(Name))
@@ -274,7 +268,7 @@ LockTypeRegistry::guardRecordKind(const CXXRecordDecl *Record,
                                   unsigned Depth) const {
   if (!Record || Depth > ShapeDepthLimit)
     return std::nullopt;
-  std::string Name = qualifiedName(Record);
+  std::string Name = classNameOf(Record);
   auto It = Guards.find(Name);
   if (It != Guards.end())
     return It->second;
@@ -366,7 +360,7 @@ const VarDecl *varOf(const Expr *E) {
 
 bool isTagType(QualType T, llvm::StringRef Name) {
   const CXXRecordDecl *Record = recordOf(T.getNonReferenceType());
-  return Record && qualifiedName(Record) == Name;
+  return Record && classNameOf(Record) == Name;
 }
 
 /// The locks a guard object stands for, whether it holds them or not.

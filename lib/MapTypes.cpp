@@ -156,6 +156,21 @@ static QualType smartPointee(QualType T) {
   return firstTypeArgument(Args);
 }
 
+std::string classNameOf(const CXXRecordDecl *Record) {
+  if (!Record)
+    return {};
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+    return qualifiedNameWithoutInlineNamespaces(Spec->getSpecializedTemplate());
+  return qualifiedNameWithoutInlineNamespaces(Record);
+}
+
+std::string classNameOf(QualType T) {
+  if (T.isNull())
+    return {};
+  return classNameOf(
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl());
+}
+
 std::optional<MapTypeInfo>
 MapTypeRegistry::classifyThroughIndirection(QualType T) const {
   if (T.isNull())

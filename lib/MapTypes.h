@@ -72,6 +72,15 @@ private:
 /// std::__cxx11) left out, so that libc++ and libstdc++ spell it alike.
 std::string qualifiedNameWithoutInlineNamespaces(const clang::NamedDecl *D);
 
+/// The qualified name (inline namespaces left out) of the class \p Record, or
+/// of its class template when it is a specialization: `std::thread`,
+/// `std::vector`, `port::Mutex`.
+std::string classNameOf(const clang::CXXRecordDecl *Record);
+
+/// classNameOf() the class \p T denotes (references looked through); empty
+/// when T is not a class type.
+std::string classNameOf(clang::QualType T);
+
 } // namespace mapguard::analysis
 
 #endif // MAPGUARD_LIB_MAPTYPES_H

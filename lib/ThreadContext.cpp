@@ -3,6 +3,7 @@
 #include "ThreadContext.h"
 #include "MapAccess.h"
 #include "MapTypes.h"
+#include "SpawnSites.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -18,26 +19,6 @@ namespace mapguard::analysis {
 namespace {
 
 constexpr unsigned BaseDepthLimit = 3;
-
-std::string recordName(QualType T) {
-  const CXXRecordDecl *Record =
-      T.isNull() ? nullptr : T.getCanonicalType()->getAsCXXRecordDecl();
-  if (!Record)
-    return {};
-  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
-    return qualifiedNameWithoutInlineNamespaces(Spec->getSpecializedTemplate());
-  return qualifiedNameWithoutInlineNamespaces(Record);
-}
-
-bool isThreadType(QualType T) {
-  std::string Name = recordName(T.getNonReferenceType());
-  return Name == "std::thread" || Name == "std::jthread";
-}
-
-bool isFutureType(QualType T) {
-  std::string Name = recordName(T.getNonReferenceType());
-  return Name == "std::future" || Name == "std::shared_future";
-}
 
 /// Strips what does not change which object or callable an expression
 /// denotes: casts, temporaries, copies of closures, std::move.
@@ -161,13 +142,15 @@ public:
     llvm::SmallVector<WaitCall, 4> Waits;
     WalkOptions Options;
     Options.NodeBudget = Config.NodeBudget;
+    auto IsExecutor = [&](llvm::StringRef Name) {
+      return llvm::is_contained(Config.ExecutorFunctions, Name);
+    };
     auto Visit = [&](const Stmt *S, llvm::ArrayRef<const Stmt *> Ancestors) {
-      if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
-        threadConstruction(F, Construct, Ancestors);
-      else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S))
-        memberCall(F, Member, Ancestors, Waits);
-      else if (const auto *Call = dyn_cast<CallExpr>(S))
-        freeCall(F, Call, Ancestors);
+      if (const auto *Member = dyn_cast<CXXMemberCallExpr>(S))
+        if (noteWait(Member, Waits))
+          return;
+      if (std::optional<SpawnSite> Site = spawnAt(S, IsExecutor))
+        addSpawnSite(F, cast<Expr>(S), *Site, Ancestors);
     };
     // A constructor's member initializers run before its body; a thread
     // member is often started there (`Worker() : thread_([this] { run(); })`).
@@ -181,121 +164,63 @@ public:
   }
 
 private:
-  void threadConstruction(const FunctionDecl *F, const CXXConstructExpr *Ctor,
-                          llvm::ArrayRef<const Stmt *> Ancestors) {
-    if (!isThreadType(Ctor->getType()) || Ctor->getNumArgs() == 0 ||
-        Ctor->getConstructor()->isCopyOrMoveConstructor())
-      return;
-    bool JThread = recordName(Ctor->getType()) == "std::jthread";
-    llvm::SmallVector<const Expr *, 4> Args(Ctor->arguments());
-    addSpawn(F, Ctor, Ancestors,
-             JThread ? SpawnKind::JThread : SpawnKind::Thread,
-             JThread ? "std::jthread" : "std::thread", Args,
-             handleOf(Ctor, Ancestors));
-  }
-
-  void memberCall(const FunctionDecl *F, const CXXMemberCallExpr *Call,
-                  llvm::ArrayRef<const Stmt *> Ancestors,
-                  llvm::SmallVectorImpl<WaitCall> &Waits) {
+  /// Records a join()/get()/wait()/detach() on a thread or future; true
+  /// when \p Call is one of those objects' members.
+  static bool noteWait(const CXXMemberCallExpr *Call,
+                       llvm::SmallVectorImpl<WaitCall> &Waits) {
     const CXXMethodDecl *Method = Call->getMethodDecl();
     const Expr *Object = Call->getImplicitObjectArgument();
     if (!Method || !Object || !Method->getIdentifier())
-      return;
-    llvm::StringRef Name = Method->getName();
+      return false;
     QualType ObjectType = Object->getType();
     if (ObjectType->isPointerType())
       ObjectType = ObjectType->getPointeeType();
-    if (isThreadType(ObjectType) || isFutureType(ObjectType)) {
-      if (Name == "join" || Name == "get" || Name == "wait" ||
-          Name == "detach") {
-        WaitCall Wait;
-        if (const auto *Ref = dyn_cast<DeclRefExpr>(strip(Object)))
-          Wait.Object = dyn_cast<VarDecl>(Ref->getDecl());
-        Wait.Loc = Call->getBeginLoc();
-        Wait.Detach = Name == "detach";
-        Waits.push_back(Wait);
-      }
-      return;
+    if (!isThreadType(ObjectType) && !isFutureType(ObjectType))
+      return false;
+    llvm::StringRef Name = Method->getName();
+    if (Name == "join" || Name == "get" || Name == "wait" || Name == "detach") {
+      WaitCall Wait;
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(strip(Object)))
+        Wait.Object = dyn_cast<VarDecl>(Ref->getDecl());
+      Wait.Loc = Call->getBeginLoc();
+      Wait.Detach = Name == "detach";
+      Waits.push_back(Wait);
     }
-    // `threads.emplace_back(worker, args...)` on a container of threads.
-    if ((Name == "emplace_back" || Name == "emplace") &&
-        Call->getNumArgs() >= 1) {
-      const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-          ObjectType.getCanonicalType()->getAsCXXRecordDecl());
-      if (Spec && Spec->getTemplateArgs().size() >= 1 &&
-          Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
-          isThreadType(Spec->getTemplateArgs()[0].getAsType())) {
-        bool JThread = recordName(Spec->getTemplateArgs()[0].getAsType()) ==
-                       "std::jthread";
-        llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
-        addSpawn(F, Call, Ancestors,
-                 JThread ? SpawnKind::JThread : SpawnKind::Thread,
-                 JThread ? "std::jthread" : "std::thread", Args, nullptr);
-      }
-      return;
-    }
-    executorCall(F, Call, Method, Ancestors);
+    return true;
   }
 
-  void freeCall(const FunctionDecl *F, const CallExpr *Call,
-                llvm::ArrayRef<const Stmt *> Ancestors) {
-    const FunctionDecl *Callee = Call->getDirectCallee();
-    if (!Callee || !Callee->getIdentifier())
+  void addSpawnSite(const FunctionDecl *F, const Expr *Site,
+                    const SpawnSite &Spawn,
+                    llvm::ArrayRef<const Stmt *> Ancestors) {
+    switch (Spawn.Kind) {
+    case SpawnKind::Thread:
+    case SpawnKind::JThread:
+      addSpawn(F, Site, Ancestors, Spawn.Kind, Spawn.EntryName, Spawn.Args,
+               Spawn.Container ? nullptr : handleOf(Site, Ancestors));
       return;
-    llvm::StringRef Name = Callee->getName();
-    if (Name == "async" && Callee->isInStdNamespace()) {
-      llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
-      if (!Args.empty() && recordName(Args[0]->getType()).empty() &&
-          Args[0]->getType()->isEnumeralType()) {
-        if (isDeferredPolicy(Args[0]))
-          return;
-        Args.erase(Args.begin());
-      }
-      size_t Index = Ancestors.size() - 1;
-      const VarDecl *Handle = handleOf(Call, Ancestors);
-      bool Discarded = !Handle && discarded(Ancestors, Index);
-      addSpawn(F, Call, Ancestors, SpawnKind::Async, "std::async", Args,
-               Handle);
-      if (Discarded && !Spawns.empty() && Spawns.back().Site == Call)
+    case SpawnKind::Async: {
+      if (Spawn.Deferred)
+        return; // runs in the thread that waits for it
+      const VarDecl *Handle = handleOf(Site, Ancestors);
+      bool Discarded = !Handle && discarded(Ancestors, Ancestors.size() - 1);
+      addSpawn(F, Site, Ancestors, SpawnKind::Async, Spawn.EntryName,
+               Spawn.Args, Handle);
+      if (Discarded && !Spawns.empty() && Spawns.back().Site == Site)
         Spawns.back().WaitedImmediately = true;
       return;
     }
-    if (Name == "pthread_create" && Call->getNumArgs() == 4 &&
-        Callee->getDeclContext()->getRedeclContext()->isTranslationUnit()) {
-      llvm::SmallVector<const Expr *, 2> Args{Call->getArg(2), Call->getArg(3)};
-      addSpawn(F, Call, Ancestors, SpawnKind::PThread, "pthread_create", Args,
-               nullptr, /*PThreadArg=*/true);
+    case SpawnKind::PThread:
+      addSpawn(F, Site, Ancestors, SpawnKind::PThread, Spawn.EntryName,
+               Spawn.Args, nullptr, /*PThreadArg=*/true);
+      return;
+    case SpawnKind::Executor:
+      // Every callable argument runs in another thread.
+      for (const Expr *Arg : Spawn.Args)
+        if (callableOf(Arg))
+          addSpawn(F, Site, Ancestors, SpawnKind::Executor, Spawn.EntryName,
+                   llvm::ArrayRef<const Expr *>(Arg), nullptr);
       return;
     }
-    executorCall(F, Call, Callee, Ancestors);
-  }
-
-  void executorCall(const FunctionDecl *F, const CallExpr *Call,
-                    const FunctionDecl *Callee,
-                    llvm::ArrayRef<const Stmt *> Ancestors) {
-    if (Config.ExecutorFunctions.empty())
-      return;
-    std::string Name = qualifiedNameWithoutInlineNamespaces(Callee);
-    bool Configured = false;
-    for (const std::string &Entry : Config.ExecutorFunctions)
-      if (Entry == Name) {
-        Configured = true;
-        break;
-      }
-    if (!Configured)
-      return;
-    for (const Expr *Arg : Call->arguments()) {
-      if (!callableOf(Arg))
-        continue;
-      llvm::SmallVector<const Expr *, 1> Args{Arg};
-      addSpawn(F, Call, Ancestors, SpawnKind::Executor, Name, Args, nullptr);
-    }
-  }
-
-  static bool isDeferredPolicy(const Expr *Policy) {
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(Policy->IgnoreParenImpCasts()))
-      return Ref->getDecl()->getName() == "deferred";
-    return false;
   }
 
   /// Whether the value of the expression at Ancestors[Index] is discarded
@@ -857,7 +782,8 @@ bool isFlagRead(const Expr *E, unsigned Depth = 0) {
   QualType T = D->getType().getNonReferenceType();
   if (T->isBooleanType())
     return true;
-  return recordName(T) == "std::atomic" || recordName(T) == "std::atomic_bool";
+  std::string Name = classNameOf(T);
+  return Name == "std::atomic" || Name == "std::atomic_bool";
 }
 
 bool conditionRunsForever(const Expr *Cond, ASTContext &Context) {

@@ -4,13 +4,10 @@
 // thread is started and where the starting function waits for it, and which
 // functions those bodies call within the translation unit (bounded depth).
 //
-// Recognised spawns (in code outside system headers):
-//   - std::thread / std::jthread constructed with a callable (also through
-//     `threads.emplace_back(callable, args...)` on a container of threads);
-//   - std::async, unless its policy is std::launch::deferred;
-//   - pthread_create(&t, attr, fn, arg);
-//   - configured executor entry points (`boost::asio::post`,
-//     `ThreadPool::submit`): every callable argument runs in another thread.
+// Spawns are those SpawnSites.h recognises, in code outside system headers
+// (including constructors' member initializers), except std::async with the
+// std::launch::deferred policy; for an executor entry point, every callable
+// argument runs in another thread.
 //
 // Map and mutex identity across contexts: a MapRef seen inside a context
 // function is translated into the spawner's terms by sharedIdentity():
@@ -31,6 +28,7 @@
 
 #include "LockSet.h"
 #include "MapIdentity.h"
+#include "SpawnSites.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
@@ -54,8 +52,6 @@ class VarDecl;
 } // namespace clang
 
 namespace mapguard::analysis {
-
-enum class SpawnKind { Thread, JThread, Async, PThread, Executor };
 
 /// What a parameter of a context function denotes, in the spawner's terms:
 /// the object a reference parameter refers to, or the object a pointer
