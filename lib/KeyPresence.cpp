@@ -241,7 +241,11 @@ public:
       : Map(Map), Key(Key), Maps(Maps), Ctx(Ctx) {}
 
   /// Whether \p Cond evaluating to \p Outcome implies the key is present.
-  bool provedBy(const Expr *Cond, bool Outcome, unsigned Depth = 0) const {
+  /// \p Fresh are variables that still hold what their initializer
+  /// computed when Cond runs (`auto it = m.find(k); if (it == m.end())`).
+  bool provedBy(const Expr *Cond, bool Outcome,
+                llvm::ArrayRef<const VarDecl *> Fresh = {},
+                unsigned Depth = 0) const {
     if (!Cond || Depth > kMaxExprDepth)
       return false;
     const Expr *E = Cond->IgnoreImplicit()->IgnoreParens();
@@ -249,21 +253,21 @@ public:
       E = E->IgnoreImplicit()->IgnoreParens();
     if (const auto *Not = dyn_cast<UnaryOperator>(E))
       return Not->getOpcode() == UO_LNot &&
-             provedBy(Not->getSubExpr(), !Outcome, Depth + 1);
+             provedBy(Not->getSubExpr(), !Outcome, Fresh, Depth + 1);
     if (const auto *Logic = dyn_cast<BinaryOperator>(E)) {
       if (Logic->getOpcode() == BO_LAnd)
-        return Outcome && (provedBy(Logic->getLHS(), true, Depth + 1) ||
-                           provedBy(Logic->getRHS(), true, Depth + 1));
+        return Outcome && (provedBy(Logic->getLHS(), true, Fresh, Depth + 1) ||
+                           provedBy(Logic->getRHS(), true, Fresh, Depth + 1));
       if (Logic->getOpcode() == BO_LOr)
-        return !Outcome && (provedBy(Logic->getLHS(), false, Depth + 1) ||
-                            provedBy(Logic->getRHS(), false, Depth + 1));
+        return !Outcome && (provedBy(Logic->getLHS(), false, Fresh, Depth + 1) ||
+                            provedBy(Logic->getRHS(), false, Fresh, Depth + 1));
     }
     if (std::optional<Comparison> Compare = asComparison(E)) {
-      std::optional<bool> WhenAbsent = resultWhenAbsent(*Compare);
+      std::optional<bool> WhenAbsent = resultWhenAbsent(*Compare, Fresh);
       return WhenAbsent && *WhenAbsent != Outcome;
     }
     // `if (m.count(k))`, `if (m.contains(k))`: false when absent.
-    std::optional<Operation> Probe = membershipProbe(E, Map, Key.Key, Maps);
+    std::optional<Operation> Probe = probe(E, Fresh);
     return Outcome && Probe &&
            (*Probe == Operation::Count || *Probe == Operation::Contains);
   }
@@ -296,15 +300,16 @@ public:
 private:
   /// What the comparison yields when the key is absent (`find() == end()`
   /// is true, `count() > 0` false), if it is about the key.
-  std::optional<bool> resultWhenAbsent(const Comparison &Compare) const {
+  std::optional<bool>
+  resultWhenAbsent(const Comparison &Compare,
+                   llvm::ArrayRef<const VarDecl *> Fresh) const {
     for (bool Swapped : {false, true}) {
       const Expr *Probed = Swapped ? Compare.RHS : Compare.LHS;
       const Expr *Other = Swapped ? Compare.LHS : Compare.RHS;
       BinaryOperatorKind Opcode =
           Swapped ? BinaryOperator::reverseComparisonOp(Compare.Opcode)
                   : Compare.Opcode;
-      std::optional<Operation> Probe =
-          membershipProbe(Probed, Map, Key.Key, Maps);
+      std::optional<Operation> Probe = probe(Probed, Fresh);
       if (!Probe)
         continue;
       if (*Probe == Operation::Find) {
@@ -325,6 +330,16 @@ private:
       return zeroCompares(Opcode, Value.Val.getInt());
     }
     return std::nullopt;
+  }
+
+  /// membershipProbe(), also through a fresh variable holding its result.
+  std::optional<Operation> probe(const Expr *E,
+                                 llvm::ArrayRef<const VarDecl *> Fresh) const {
+    if (const auto *Ref = dyn_cast_or_null<DeclRefExpr>(stripConversions(E)))
+      if (const auto *Var = dyn_cast<VarDecl>(Ref->getDecl()))
+        if (llvm::is_contained(Fresh, Var))
+          E = Var->getInit();
+    return membershipProbe(E, Map, Key.Key, Maps);
   }
 
   static bool mayBeSkipped(const Stmt *S) {
@@ -558,6 +573,29 @@ private:
   bool Dirty = false;
 };
 
+/// The local variables whose value, when \p If's condition runs, is still
+/// what their initializer computed: those declared in its init-statement or
+/// condition, and those of the declaration right before it (\p Before).
+llvm::SmallVector<const VarDecl *, 2> freshVariables(const IfStmt *If,
+                                                     const Stmt *Before) {
+  llvm::SmallVector<const VarDecl *, 2> Fresh;
+  auto AddFrom = [&](const Stmt *S) {
+    const auto *Decls = dyn_cast_or_null<DeclStmt>(S);
+    if (!Decls)
+      return;
+    for (const Decl *D : Decls->decls())
+      if (const auto *Var = dyn_cast<VarDecl>(D))
+        if (Var->hasLocalStorage() && Var->getInit() &&
+            !Var->getType()->isReferenceType() &&
+            !Var->getType().isVolatileQualified())
+          Fresh.push_back(Var);
+  };
+  AddFrom(If->getInit());
+  AddFrom(If->getConditionVariableDeclStmt());
+  AddFrom(Before);
+  return Fresh;
+}
+
 /// The membership test before \p Child in \p Block that proves the key
 /// present from there on: an `if` whose absent branch leaves the block or
 /// adds the key, or a statement that adds it. Returns the node the proof
@@ -570,24 +608,43 @@ const Stmt *provingSibling(const CompoundStmt *Block, const Stmt *Child,
       break;
     Before.push_back(Sibling);
   }
-  for (const Stmt *Sibling : llvm::reverse(Before)) {
+  for (size_t Index = Before.size(); Index-- > 0;) {
+    const Stmt *Sibling = Before[Index];
     if (Budget == 0)
       return nullptr;
     if (const auto *If = dyn_cast<IfStmt>(Sibling)) {
+      llvm::SmallVector<const VarDecl *, 2> Fresh =
+          freshVariables(If, Index > 0 ? Before[Index - 1] : nullptr);
       // The branch taken when the key is absent must leave or add the key;
       // the other branch is examined as part of the region.
       auto LeavesOrAdds = [&](const Stmt *Branch) {
         return Branch && (alwaysLeaves(Branch) || Prover.insertsKey(Branch, Budget));
       };
       if (!If->isConsteval() && If->getCond() &&
-          ((Prover.provedBy(If->getCond(), false) && LeavesOrAdds(If->getThen())) ||
-           (Prover.provedBy(If->getCond(), true) && LeavesOrAdds(If->getElse()))))
+          ((Prover.provedBy(If->getCond(), false, Fresh) &&
+            LeavesOrAdds(If->getThen())) ||
+           (Prover.provedBy(If->getCond(), true, Fresh) &&
+            LeavesOrAdds(If->getElse()))))
         return If->getCond();
       --Budget;
       continue;
     }
     if (Prover.insertsKey(Sibling, Budget))
       return Sibling;
+  }
+  return nullptr;
+}
+
+/// The statement right before \p S in \p Parent, when Parent is a block.
+const Stmt *statementBefore(const Stmt *Parent, const Stmt *S) {
+  const auto *Block = dyn_cast<CompoundStmt>(Parent);
+  if (!Block)
+    return nullptr;
+  const Stmt *Previous = nullptr;
+  for (const Stmt *Child : Block->body()) {
+    if (Child == S)
+      return Previous;
+    Previous = Child;
   }
   return nullptr;
 }
@@ -618,9 +675,12 @@ bool keyKnownPresent(const MapAccess &Lookup,
       return false; // the lambda may run anywhere
     const Stmt *Proof = nullptr;
     if (const auto *If = dyn_cast<IfStmt>(Parent)) {
+      llvm::SmallVector<const VarDecl *, 2> Fresh =
+          freshVariables(If, I >= 2 ? statementBefore(Ancestors[I - 2], If)
+                                    : nullptr);
       if (!If->isConsteval() &&
-          ((Child == If->getThen() && Prover.provedBy(If->getCond(), true)) ||
-           (Child == If->getElse() && Prover.provedBy(If->getCond(), false))))
+          ((Child == If->getThen() && Prover.provedBy(If->getCond(), true, Fresh)) ||
+           (Child == If->getElse() && Prover.provedBy(If->getCond(), false, Fresh))))
         Proof = If->getCond();
     } else if (const auto *Choice = dyn_cast<ConditionalOperator>(Parent)) {
       if ((Child == Choice->getTrueExpr() &&

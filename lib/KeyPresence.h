@@ -5,7 +5,10 @@
 // (`if (m.count(k))`, `m.find(k) != m.end() ? ... : ...`, `m.contains(k) &&
 // ...`), or a test for absence left the block (`if (m.find(k) == m.end())
 // return;`), or filled the gap (`if (!m.count(k)) m[k] = v;`), or the key was
-// inserted unconditionally before (`m[k] = v;`, `m.try_emplace(k)`).
+// inserted unconditionally before (`m[k] = v;`, `m.try_emplace(k)`). The
+// test may go through a variable that holds the lookup's result, when it is
+// declared in the `if` itself or right before it (`auto it = m.find(k);
+// if (it == m.end()) return;`).
 //
 // The proof holds only while nothing may have removed the key: between the
 // proof and the access there must be no removing operation on the map (erase,

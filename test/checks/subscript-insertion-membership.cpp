@@ -173,6 +173,24 @@ private:
   int touches_ = 0;
 };
 
+int iteratorDeclaredJustBefore(std::map<int, int> &m, int k) {
+  auto it = m.find(k);
+  if (it == m.end())
+    return 0;
+  return m[k];
+}
+int iteratorInIfInit(std::map<int, int> &m, int k) {
+  if (auto it = m.find(k); it != m.end())
+    return m[k];
+  return 0;
+}
+int countKeptInAVariable(std::map<int, int> &m, int k) {
+  const auto n = m.count(k);
+  if (n == 0)
+    return 0;
+  return m[k];
+}
+
 #if __cplusplus > 201703L
 int guardedByContains(std::map<int, int> &m, int k) {
   if (!m.contains(k))
@@ -295,6 +313,16 @@ int jumpedInto(std::map<int, int> &m, int k, bool skip) {
 use:
   return m[k];
   // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: 'operator[]' on 'm' inserts a default element when the key is missing, but the result is only read; it is the only write to 'm' in 'jumpedInto' [mapguard-subscript-insertion]
+  // CHECK-FIXES: return m.count(k) ? m.at(k) : 0;
+}
+
+int iteratorWithStatementsBetween(std::map<int, int> &m, int k, int j) {
+  auto it = m.find(k);
+  m.erase(j);
+  if (it == m.end())
+    return 0;
+  return m[k];
+  // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: 'operator[]' on 'm' inserts a default element when the key is missing, but the result is only read [mapguard-subscript-insertion]
   // CHECK-FIXES: return m.count(k) ? m.at(k) : 0;
 }
 

@@ -98,6 +98,27 @@ int f(std::map<int, int> &m, int k, int j) {
             (Strings{"present", "maybe", "present", "present"}));
 }
 
+TEST(KeyPresence, LookupResultsKeptInAVariable) {
+  EXPECT_EQ(presenceIn(std::string(Prelude) + R"cpp(
+int f(std::map<int, int> &m, int a, int b, int c, int d) {
+  int v = 0;
+  auto ia = m.find(a);
+  if (ia == m.end()) return 0;
+  v += m[a];
+  if (auto ib = m.find(b); ib != m.end()) v += m[b];
+  auto ic = m.find(c);
+  v += 1;
+  if (ic == m.end()) return 0;
+  v += m[c];
+  auto id = m.find(d);
+  ++id;
+  if (id != m.end()) v += m[d];
+  return v;
+}
+)cpp"),
+            (Strings{"present", "present", "maybe", "maybe"}));
+}
+
 TEST(KeyPresence, RemovalsAndKeyWritesInBetweenUndoTheProof) {
   EXPECT_EQ(presenceIn(std::string(Prelude) + R"cpp(
 int f(std::map<int, int> &m, int k, int j) {
