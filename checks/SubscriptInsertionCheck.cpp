@@ -39,10 +39,6 @@ bool isStandardMap(const MapTypeInfo &Type) {
              .starts_with("std::");
 }
 
-bool isLoop(const Stmt *S) {
-  return isa<CXXForRangeStmt, ForStmt, WhileStmt, DoStmt>(S);
-}
-
 /// An expression that names an object without side effects, so that writing
 /// it twice in a replacement evaluates the same thing twice, cheaply.
 bool isSimpleName(const Expr *E, unsigned Depth = 0) {
@@ -252,7 +248,7 @@ void SubscriptInsertionCheck::weighInLoop(Candidate &C) const {
     const Stmt *S = C.Chain[I];
     if (isa<LambdaExpr>(S))
       return; // the lambda may run anywhere
-    if (!isLoop(S))
+    if (!isLoopStatement(S))
       continue;
     std::optional<MapLoop> Loop = matchMapLoop(S, MapTypes.registry());
     if (!Loop || !Loop->Map || *Loop->Map != *C.Map ||

@@ -352,11 +352,22 @@ private:
     auto IsExecutor = [&](llvm::StringRef Name) {
       return Options.ExecutorFunctions.contains(Name);
     };
+    auto Spawned = [&](EscapeTarget Target, const Stmt *Site,
+                       const SpawnSite &Spawn) {
+      MapEscape Result = Escaped(Target, Site);
+      Result.Spawn = Spawn.Kind;
+      Result.EntryName = Spawn.EntryName;
+      return Result;
+    };
+    auto HandedToTask = [&](const Stmt *Site, const SpawnSite &Spawn) {
+      MapEscape Result = Spawned(EscapeTarget::Task, Site, Spawn);
+      if (taskEscapes(Chain.take_front(I), *E.Map, Result))
+        record(std::move(Result));
+    };
     if (const auto *Construct = dyn_cast<CXXConstructExpr>(Parent)) {
       if (std::optional<SpawnSite> Spawn = spawnAt(Construct, IsExecutor)) {
-        MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Construct);
-        Result.Spawn = Spawn->Kind;
-        Result.EntryName = Spawn->EntryName;
+        MapEscape Result =
+            Spawned(EscapeTarget::UnjoinedThread, Construct, *Spawn);
         if (threadObjectEscapes(Chain.take_front(I), Construct, *E.Map, Result))
           record(std::move(Result));
       }
@@ -370,17 +381,12 @@ private:
         return;
       if (std::optional<SpawnSite> Spawn = spawnAt(Member, IsExecutor)) {
         if (Spawn->Kind == SpawnKind::Executor) {
-          MapEscape Result = Escaped(EscapeTarget::Task, Member);
-          Result.Spawn = Spawn->Kind;
-          Result.EntryName = Spawn->EntryName;
-          if (taskEscapes(Chain.take_front(I), *E.Map, Result))
-            record(std::move(Result));
+          HandedToTask(Member, *Spawn);
           return;
         }
         // `workers.emplace_back([&] { ... })` starts a thread in place.
-        MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Member);
-        Result.Spawn = Spawn->Kind;
-        Result.EntryName = Spawn->EntryName;
+        MapEscape Result =
+            Spawned(EscapeTarget::UnjoinedThread, Member, *Spawn);
         Result.IntoContainer = true;
         if (handleEscapes(resolveMapRef(Spawn->Container), *E.Map, Member,
                           threadRule(Spawn->Kind), Result))
@@ -411,9 +417,7 @@ private:
         return;
       switch (Spawn->Kind) {
       case SpawnKind::Async: {
-        MapEscape Result = Escaped(EscapeTarget::UnwaitedFuture, Call);
-        Result.Spawn = Spawn->Kind;
-        Result.EntryName = Spawn->EntryName;
+        MapEscape Result = Spawned(EscapeTarget::UnwaitedFuture, Call, *Spawn);
         if (futureEscapes(Chain.take_front(I), *E.Map, Result))
           record(std::move(Result));
         return;
@@ -422,9 +426,7 @@ private:
         // The map's address as the start routine's argument.
         if (argumentIndex(Call, Cur) != 3)
           return;
-        MapEscape Result = Escaped(EscapeTarget::UnjoinedThread, Call);
-        Result.Spawn = Spawn->Kind;
-        Result.EntryName = Spawn->EntryName;
+        MapEscape Result = Spawned(EscapeTarget::UnjoinedThread, Call, *Spawn);
         WaitRule Rule;
         Rule.PThread = true;
         if (handleEscapes(resolvePointeeMapRef(Call->getArg(0)), *E.Map, Call,
@@ -432,14 +434,9 @@ private:
           record(std::move(Result));
         return;
       }
-      case SpawnKind::Executor: {
-        MapEscape Result = Escaped(EscapeTarget::Task, Call);
-        Result.Spawn = Spawn->Kind;
-        Result.EntryName = Spawn->EntryName;
-        if (taskEscapes(Chain.take_front(I), *E.Map, Result))
-          record(std::move(Result));
+      case SpawnKind::Executor:
+        HandedToTask(Call, *Spawn);
         return;
-      }
       case SpawnKind::Thread:
       case SpawnKind::JThread:
         return; // constructions are handled above

@@ -108,7 +108,7 @@ std::optional<MapLoop> explicitIteratorLoop(const Stmt *Loop, const Expr *Cond,
 }
 
 bool isLoopOrSwitch(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt, SwitchStmt>(S);
+  return isLoopStatement(S) || isa<SwitchStmt>(S);
 }
 
 bool isIteratorAssignment(const Stmt *S, const MapLoop &Loop) {
@@ -200,6 +200,10 @@ ElementUse elementUseImpl(const Expr *E, const MapLoop &Loop, unsigned Depth) {
 }
 
 } // namespace
+
+bool isLoopStatement(const Stmt *S) {
+  return isa_and_nonnull<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
+}
 
 std::optional<MapLoop> matchMapLoop(const Stmt *S, const MapTypeRegistry &Maps) {
   if (!S)

@@ -39,6 +39,9 @@ struct MapLoop {
   bool isRangeFor() const { return ElementVar != nullptr; }
 };
 
+/// Whether \p S is a loop statement: for, range-for, while or do.
+bool isLoopStatement(const clang::Stmt *S);
+
 /// The map loop that \p S is, if it is one.
 std::optional<MapLoop> matchMapLoop(const clang::Stmt *S,
                                     const MapTypeRegistry &Maps);

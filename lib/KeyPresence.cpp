@@ -1,6 +1,7 @@
 //===- KeyPresence.cpp ----------------------------------------------------===//
 
 #include "KeyPresence.h"
+#include "Iteration.h"
 #include "ReadOnlyUse.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -418,10 +419,6 @@ const Decl *rootDecl(const Expr *E) {
   return nullptr;
 }
 
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
-}
-
 /// Walks what runs between a proof and the access, and says whether any of
 /// it may remove the key or change it.
 class RegionCheck {
@@ -440,7 +437,7 @@ public:
     // access in them runs before its next turn.
     llvm::SmallPtrSet<const Stmt *, 4> Loops;
     for (size_t I = RootIndex + 1; I + 1 < Ancestors.size(); ++I)
-      if (isLoop(Ancestors[I]))
+      if (isLoopStatement(Ancestors[I]))
         Loops.insert(Ancestors[I]);
     bool SeenProof = false;
     bool PastSite = false;

@@ -1,6 +1,7 @@
 //===- ThreadContext.cpp --------------------------------------------------===//
 
 #include "ThreadContext.h"
+#include "Iteration.h"
 #include "MapAccess.h"
 #include "MapTypes.h"
 #include "SpawnSites.h"
@@ -102,10 +103,6 @@ std::optional<Callable> callableOf(const Expr *E, unsigned Depth = 0) {
         return callableOf(Var->getInit(), Depth + 1);
   }
   return std::nullopt;
-}
-
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
 }
 
 /// Whether the chain from \p Ancestors' end up to index \p Upto passes only
@@ -276,7 +273,7 @@ private:
     Spawn.Handle = Handle;
     Spawn.StartLoc = Site->getBeginLoc();
     for (size_t I = 0; I + 1 < Ancestors.size(); ++I)
-      if (isLoop(Ancestors[I])) {
+      if (isLoopStatement(Ancestors[I])) {
         Spawn.Repeated = true;
         Spawn.StartLoc = Ancestors[I]->getBeginLoc();
         break;
